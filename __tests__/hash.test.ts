@@ -9,7 +9,8 @@ describe('hash53', () => {
     expect(seen.size).toBe(100_000)
   })
   it('stays a safe integer', () => {
-    for (const s of ['', 'a', 'é', '\u2028', 'x'.repeat(10_000)]) expect(Number.isSafeInteger(hash53(s))).toBe(true)
+    for (const s of ['', 'a', 'é', '\u2028', 'x'.repeat(10_000)])
+      expect(Number.isSafeInteger(hash53(s))).toBe(true)
   })
   it('changes with the seed', () => {
     expect(hash53('abc', 1)).not.toBe(hash53('abc', 2))

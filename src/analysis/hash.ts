@@ -1,6 +1,10 @@
 // Fast non-cryptographic string hashes. Unique counts at each cascade level keep one number per distinct key
 // instead of the key itself, so memory grows with distinct keys, not with bytes read.
 
+// A module-scope binding: inside Jest's vm context every lookup of the global `Math` goes through an
+// interceptor (about 200 ns), which made hashing-heavy tests some 50 times slower. Plain Node is unaffected.
+const { imul } = Math
+
 /**
  * A 53-bit hash of a string (two 32-bit multiplicative lanes, combined), safe as a JavaScript number and as a
  * Set or Map key. At a million distinct keys the chance of any collision is about 1 in 20,000.
@@ -10,13 +14,13 @@ export function hash53(text: string, seed = 0): number {
   let h2 = 0x85ebca6b ^ seed
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i)
-    h1 = Math.imul(h1 ^ c, 0xcc9e2d51)
+    h1 = imul(h1 ^ c, 0xcc9e2d51)
     h1 = (h1 << 13) | (h1 >>> 19)
-    h2 = Math.imul(h2 ^ c, 0x1b873593)
+    h2 = imul(h2 ^ c, 0x1b873593)
     h2 = (h2 << 17) | (h2 >>> 15)
   }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 0x85ebca6b) ^ Math.imul(h2 ^ (h2 >>> 13), 0xc2b2ae35)
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 0x85ebca6b) ^ Math.imul(h1 ^ (h1 >>> 13), 0xc2b2ae35)
+  h1 = imul(h1 ^ (h1 >>> 16), 0x85ebca6b) ^ imul(h2 ^ (h2 >>> 13), 0xc2b2ae35)
+  h2 = imul(h2 ^ (h2 >>> 16), 0x85ebca6b) ^ imul(h1 ^ (h1 >>> 13), 0xc2b2ae35)
   h1 ^= h1 >>> 16
   h2 ^= h2 >>> 16
   return 4294967296 * (2097151 & h2) + (h1 >>> 0)
@@ -26,12 +30,12 @@ export function hash53(text: string, seed = 0): number {
 export function hash32(text: string, seed = 0): number {
   let h = 0x811c9dc5 ^ seed
   for (let i = 0; i < text.length; i++) {
-    h = Math.imul(h ^ text.charCodeAt(i), 0x01000193)
+    h = imul(h ^ text.charCodeAt(i), 0x01000193)
   }
   h ^= h >>> 16
-  h = Math.imul(h, 0x85ebca6b)
+  h = imul(h, 0x85ebca6b)
   h ^= h >>> 13
-  h = Math.imul(h, 0xc2b2ae35)
+  h = imul(h, 0xc2b2ae35)
   h ^= h >>> 16
   return h >>> 0
 }

@@ -62,13 +62,13 @@ export const configSchema = {
           description: 'Number of LSH bands: more bands find more candidate pairs at lower similarity.',
           type: 'integer',
           minimum: 1,
-          default: 25
+          default: 32
         },
         'rows-per-band': {
           description: 'MinHash values per LSH band: more rows per band make candidates stricter.',
           type: 'integer',
           minimum: 1,
-          default: 5
+          default: 4
         },
         seed: {
           description:

@@ -1,0 +1,155 @@
+import { gzipSync } from 'node:zlib'
+import { describe, expect, it } from '@jest/globals'
+import { CompressionMeter, DistinctN } from '../src/analysis/diversity.js'
+import { effectiveCount } from '../src/analysis/pattern-stats.js'
+
+/** A small seeded generator (mulberry32). */
+function random(seed: number): () => number {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = Math.imul(state ^ (state >>> 15), state | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+const WORDS = 'the a of to and in is it you that he was for on are with as his they be at one have this from'
+  .concat(' or had by word but what some we can out other were all there when up use your how said an each')
+  .split(' ')
+
+function sentences(count: number, seed: number): string[] {
+  const next = random(seed)
+  return Array.from({ length: count }, (_, i) => {
+    const length = 3 + Math.floor(next() * 20)
+    const words = Array.from({ length }, () => WORDS[Math.floor(next() * WORDS.length)]!)
+    return `${words.join(' ')} ${Math.floor(next() * 1e6)} #${i}`
+  })
+}
+
+function meterOf(texts: string[], cap?: number): CompressionMeter {
+  const meter = new CompressionMeter(cap)
+  for (const text of texts) meter.add(text)
+  return meter
+}
+
+describe('effectiveCount', () => {
+  it('is the pattern count when patterns are equal in size, and near 1 when one dominates', () => {
+    expect(effectiveCount([5, 5, 5, 5])).toBeCloseTo(4)
+    expect(effectiveCount([1])).toBeCloseTo(1)
+    expect(effectiveCount([9_997, 1, 1, 1])).toBeLessThan(1.01)
+  })
+  it('matches exp(entropy) on an uneven case', () => {
+    const sizes = [6, 3, 1]
+    const entropy = -sizes.map(s => s / 10).reduce((sum, p) => sum + p * Math.log(p), 0)
+    expect(effectiveCount(sizes)).toBeCloseTo(Math.exp(entropy), 10)
+  })
+  it('reads any iterable and ignores empty patterns; null when there are no rows', () => {
+    expect(
+      effectiveCount(
+        new Map([
+          ['a', 2],
+          ['b', 2]
+        ]).values()
+      )
+    ).toBeCloseTo(2)
+    expect(effectiveCount([0, 4, 0])).toBeCloseTo(1)
+    expect(effectiveCount([])).toBeNull()
+    expect(effectiveCount([0])).toBeNull()
+  })
+})
+
+describe('CompressionMeter', () => {
+  it('finds 100 identical texts far more compressible than 100 distinct ones', () => {
+    const identical = meterOf(
+      Array.from({ length: 100 }, () => 'What is the capital of France? Answer briefly.')
+    )
+    const distinct = meterOf(sentences(100, 1))
+    expect(identical.result()!).toBeGreaterThan(20)
+    expect(distinct.result()!).toBeLessThan(4)
+  })
+
+  it('matches one gzip stream of the joined texts across many 1 MiB chunks', () => {
+    const mixed = [
+      ...sentences(30_000, 2),
+      ...Array.from({ length: 40_000 }, (_, i) => `Tom has ${i % 97} apples.`)
+    ]
+    // A 16 KiB random block repeated: only the history carried into each chunk lets deflate refer back to
+    // it, so a meter that compressed chunks independently would come out about half as high here.
+    const next = random(4)
+    const block = Array.from({ length: 16 * 1024 }, () => String.fromCharCode(33 + Math.floor(next() * 90)))
+    const repeated = Array.from({ length: 250 }, () => block.join(''))
+    for (const texts of [mixed, repeated]) {
+      const joined = Buffer.from(texts.join('\n'))
+      expect(joined.length).toBeGreaterThan(2 * 1024 * 1024)
+      const expected = joined.length / gzipSync(joined).length
+      const ratio = meterOf(texts).result()!
+      expect(Math.abs(ratio / expected - 1)).toBeLessThan(0.01)
+    }
+  })
+
+  it('counts UTF-8 bytes and is null when nothing was fed', () => {
+    expect(new CompressionMeter().result()).toBeNull()
+    expect(meterOf(['']).result()).toBeNull()
+    const text = 'héllo wörld 你好'
+    const expected = Buffer.byteLength(text) / gzipSync(Buffer.from(text)).length
+    expect(meterOf([text]).result()).toBeCloseTo(expected, 10)
+  })
+
+  it('stops feeding texts past the byte cap and says so', () => {
+    const capped = meterOf(['a'.repeat(60), 'b'.repeat(60), 'c'.repeat(60)], 100)
+    expect(capped.truncated).toBe(true)
+    expect(capped.result()).toBeCloseTo(60 / gzipSync(Buffer.from('a'.repeat(60))).length, 10)
+    expect(meterOf(['a'.repeat(60)], 100).truncated).toBe(false)
+  })
+
+  it('can be read more than once, and keeps counting after a read', () => {
+    const meter = meterOf(sentences(50, 3))
+    const first = meter.result()
+    expect(meter.result()).toBe(first)
+    meter.add('one more line')
+    expect(meter.result()).not.toBe(first)
+  })
+})
+
+describe('DistinctN', () => {
+  it('gives 2/3 for the bigrams of "a b a b"', () => {
+    const meter = new DistinctN(2)
+    meter.add('a b a b')
+    expect(meter.result()).toBeCloseTo(2 / 3)
+  })
+
+  it('counts n-grams within each text, never across two texts', () => {
+    const meter = new DistinctN(2)
+    meter.add('a b')
+    meter.add('c d')
+    meter.add('b c')
+    expect(meter.result()).toBe(1)
+    const repeated = new DistinctN(2)
+    for (let i = 0; i < 10; i++) repeated.add('Hello, World!')
+    expect(repeated.result()).toBeCloseTo(1 / 10)
+  })
+
+  it('folds case and punctuation into the same n-gram', () => {
+    const meter = new DistinctN(3)
+    meter.add('The cat sat.')
+    meter.add('the CAT, sat')
+    expect(meter.result()).toBeCloseTo(1 / 2)
+  })
+
+  it('is null when no text has n words, and stops at maxNgrams', () => {
+    const empty = new DistinctN(3)
+    empty.add('too short')
+    expect(empty.result()).toBeNull()
+    const capped = new DistinctN(1, 3)
+    capped.add('a b c')
+    capped.add('d e f')
+    expect(capped.result()).toBe(1)
+    capped.add('a a a')
+    expect(capped.result()).toBe(1)
+  })
+
+  it('rejects an n that is not a positive integer', () => {
+    expect(() => new DistinctN(0)).toThrow(/positive integer/u)
+  })
+})

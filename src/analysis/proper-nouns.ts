@@ -1,0 +1,68 @@
+import { hash53 } from './hash.js'
+import {
+  SENTENCE_START_MARK,
+  SLOT_NAME,
+  isSlot,
+  nameStem,
+  pushFolded,
+  type TemplateScan
+} from './text-keys.js'
+
+/**
+ * Below this share of lower-case uses a word seen capitalised mid-sentence is a proper noun. English writes
+ * "Alice" capitalised every time, while a common word ("then", "apple") turns up capitalised mid-sentence only
+ * in titles or by mistake, and is written in lower case far more often than 1 in 10.
+ */
+const MAX_LOWER_CASE_SHARE = 0.1
+
+/**
+ * Corpus-wide evidence for a capitalised word at a sentence start: a proper noun or an ordinary word that
+ * happens to open a sentence? Observe every row's scan first, then resolve the keys. Words are counted by their
+ * hash53, so memory grows with the vocabulary, not with the rows.
+ */
+export class ProperNounEvidence {
+  private readonly lowerCaseUses = new Map<number, number>()
+  private readonly capitalisedUses = new Map<number, number>()
+
+  observe(scan: TemplateScan): void {
+    for (const token of scan.key.split(' ')) {
+      if (!isWordToken(token)) continue
+      increment(this.lowerCaseUses, hash53(nameStem(token)))
+    }
+    for (const name of scan.names) increment(this.capitalisedUses, hash53(name))
+  }
+
+  /** The key with each `^word` replaced by `<name>` when the evidence says proper noun, else by the word. */
+  resolveKey(key: string): string {
+    if (!key.includes(SENTENCE_START_MARK)) return key
+    const tokens: string[] = []
+    for (const token of key.split(' ')) {
+      if (token.length > 1 && token.startsWith(SENTENCE_START_MARK)) {
+        const word = token.slice(SENTENCE_START_MARK.length)
+        pushFolded(tokens, this.isProperNoun(word) ? SLOT_NAME : word)
+      } else {
+        pushFolded(tokens, token)
+      }
+    }
+    return tokens.join(' ')
+  }
+
+  private isProperNoun(word: string): boolean {
+    const id = hash53(nameStem(word))
+    const capitalised = this.capitalisedUses.get(id) ?? 0
+    if (capitalised === 0) return false
+    const lowerCase = this.lowerCaseUses.get(id) ?? 0
+    return lowerCase < MAX_LOWER_CASE_SHARE * (lowerCase + capitalised)
+  }
+}
+
+/** A plain word of a template key: not empty, not a slot, not an operator, not a sentence-start word. */
+function isWordToken(token: string): boolean {
+  if (token === '' || isSlot(token)) return false
+  if (token.startsWith(SENTENCE_START_MARK)) return false
+  return !(token.length === 1 && '+-*/=^<>'.includes(token))
+}
+
+function increment(counts: Map<number, number>, id: number): void {
+  counts.set(id, (counts.get(id) ?? 0) + 1)
+}

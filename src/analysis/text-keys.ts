@@ -1,0 +1,258 @@
+// Levels 2-4 of the key cascade (DESIGN.md "The key cascade"). Each level folds more surface variation, so the
+// unique count at each level explains how the headline pattern count was reached.
+
+/** Normalised key: NFKC, lower case, runs of white space folded to one space, trimmed. */
+export function normalisedKey(text: string): string {
+  return text.normalize('NFKC').toLowerCase().replace(/\s+/gu, ' ').trim()
+}
+
+/**
+ * Canonical key: the normalised key with digits turned to `0`, punctuation and symbols turned to space and
+ * diacritics stripped (the cc_net / datatrove deduplication normaliser). Only non-spacing marks (Mn) are
+ * removed, as those tools do: spacing marks carry vowels in Indic scripts and removing them would merge words.
+ */
+export function canonicalKey(text: string): string {
+  return normalisedKey(text)
+    .normalize('NFD')
+    .replace(/\p{Mn}+/gu, '')
+    .normalize('NFC')
+    .replace(/\p{Nd}/gu, '0')
+    .replace(/[\p{P}\p{S}]+/gu, ' ')
+    .replace(/\s+/gu, ' ')
+    .trim()
+}
+
+/** A template key and the proper nouns seen capitalised mid-sentence (lower-cased), for ProperNounEvidence. */
+export interface TemplateScan {
+  key: string
+  names: string[]
+}
+
+export const SLOT_CODE = '<code>'
+export const SLOT_URL = '<url>'
+export const SLOT_EMAIL = '<email>'
+export const SLOT_QUOTE = '<q>'
+export const SLOT_NUMBER = '<n>'
+export const SLOT_NAME = '<name>'
+
+/** Prefix of a capitalised word at a sentence start, resolved corpus-wide by ProperNounEvidence. */
+export const SENTENCE_START_MARK = '^'
+
+// Masked spans are replaced by one private-use character each, so later passes and the tokenizer see a single
+// opaque symbol. Private-use characters in the input are blanked first so they cannot pose as slots.
+const PRIVATE_USE = /[\uE000-\uF8FF]/gu
+const MARK_CODE = '\uE001'
+const MARK_URL = '\uE002'
+const MARK_EMAIL = '\uE003'
+const MARK_QUOTE = '\uE004'
+const MARK_NUMBER = '\uE005'
+const SLOT_OF_MARK: Record<string, string> = {
+  [MARK_CODE]: SLOT_CODE,
+  [MARK_URL]: SLOT_URL,
+  [MARK_EMAIL]: SLOT_EMAIL,
+  [MARK_QUOTE]: SLOT_QUOTE,
+  [MARK_NUMBER]: SLOT_NUMBER
+}
+
+// Han, Hiragana and Katakana are written without spaces between words. Each character is one token: without a
+// dictionary a run cannot be segmented, and a whole run as one token would make every Chinese or Japanese
+// sentence a single token, so near-duplicates could never share shingles. Hangul is written with spaces and
+// stays in word tokens. Thai, Lao, Khmer and Myanmar (also unspaced) stay as runs: a known limitation.
+const CJK = String.raw`\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}`
+const WORD_CHAR = String.raw`(?:(?![${CJK}])[\p{L}\p{N}\p{M}])`
+const WORD = String.raw`${WORD_CHAR}+(?:['’]${WORD_CHAR}+)*`
+
+const FENCED_CODE = /```[\s\S]*?(?:```|$)/gu
+const INLINE_CODE = /`[^`\n]+`/gu
+// A URL ends before trailing sentence punctuation (maskUrls gives it back): `see https://x.org.` ends a sentence.
+const URL_PATTERN = /\b(?:(?:https?|ftp|file):\/\/|www\.)[^\s<>"'`\uE000-\uE0FF]+/giu
+const URL_TRAILING_PUNCTUATION = /[.,;:!?)\]}'"’”]+$/u
+// Bounded local part and labels (RFC 5321 limits) keep the backtracking linear on long runs of dots.
+const EMAIL_PATTERN =
+  /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]{1,64}@[\p{L}\p{N}-]{1,63}(?:\.[\p{L}\p{N}-]{1,63})+(?![\p{L}\p{N}-])/gu
+
+// Double quotes and the paired typographic quotes cannot be apostrophes, so any pair is a quoted span. Each
+// body stops at the next opening mark too, which keeps a text full of unmatched marks linear to scan.
+// Single quotes double as apostrophes, so a single-quoted span must open after white space or an opening
+// bracket and close where no letter or digit follows; an apostrophe inside a word (can't) may occur in it.
+// Single-quoted spans stay on one line and are bounded in length, so unmatched openers cannot go quadratic.
+const MAX_SINGLE_QUOTED_CHARS = 300
+const QUOTED_SPAN = new RegExp(
+  [
+    String.raw`"[^"]*"`,
+    String.raw`“[^“”]*”`,
+    String.raw`„[^„“”]*[“”]`,
+    String.raw`«[^«»]*»`,
+    String.raw`‹[^‹›]*›`,
+    String.raw`「[^「」]*」`,
+    String.raw`『[^『』]*』`,
+    String.raw`(?<=^|[\s(\[{])'(?=[^\s'])(?:[^'\n]|'(?=\p{L})){1,${MAX_SINGLE_QUOTED_CHARS}}?'(?![\p{L}\p{N}])`,
+    String.raw`(?<=^|[\s(\[{])‘(?=[^\s‘’])(?:[^‘’\n]|’(?=\p{L})){1,${MAX_SINGLE_QUOTED_CHARS}}?’(?![\p{L}\p{N}])`
+  ].join('|'),
+  'gu'
+)
+
+// Numbers of every written form: $5, -3, 1,000.5, 1/2, 10:30, 2.5e3, 50%, 3rd, 5€. A sign belongs to the
+// number only when it does not follow a digit or a word (so `5-3` keeps its operator). Digits glued to
+// letters (mp3, x86, h2o) are part of a word and stay; digits next to CJK characters are numbers.
+const NUMBER_PATTERN = new RegExp(
+  String.raw`(?<!${WORD_CHAR}|_)` +
+    String.raw`(?:[-+](?=\p{Sc}?\p{Nd}))?\p{Sc}?` +
+    String.raw`(?:\p{Nd}+(?:[.,:/]\p{Nd}+)*|\.\p{Nd}+)` +
+    String.raw`(?:[eE][-+]?\p{Nd}+)?` +
+    String.raw`(?:[%‰]|\p{Sc}|(?:[sS][tT]|[nN][dD]|[rR][dD]|[tT][hH])(?!\p{L}))?`,
+  'gu'
+)
+
+// Scale words also count in the plural: "hundreds of" is as much a number slot as "a hundred".
+const NUMBER_WORDS = [
+  'zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen',
+  'seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety',
+  'hundreds? thousands? millions? billions? half twice double triple dozens?',
+  'first second third fourth fifth sixth seventh eighth ninth tenth'
+]
+  .join(' ')
+  .split(' ')
+  .join('|')
+// A hyphenated compound (twenty-five, one-third) or "hundred and five" is one number, like 25 or 1/3.
+const NUMBER_WORD_PATTERN = new RegExp(
+  String.raw`(?<![\p{L}\p{N}\p{M}'’])(?:${NUMBER_WORDS})` +
+    String.raw`(?:(?:-|(?<=hundred|thousand|million|billion)\s+and\s+)(?:${NUMBER_WORDS}))*` +
+    String.raw`(?![\p{L}\p{N}\p{M}'’])`,
+  'giu'
+)
+
+// One token per match: a slot sentinel, a sentence boundary, an operator, a CJK character or a word.
+// Everything else (other punctuation and symbols, white space) is dropped. A Latin full stop, colon or mark
+// ends a sentence only before white space, a closing mark or the end: `Node.js` and `e.g.Foo` do not.
+const SENTENCE_END = String.raw`[.!?:](?=$|[\s"'”’»)\]])|[\n\r\u2028\u2029。！？؟।]`
+const TOKEN_PATTERN = new RegExp(
+  String.raw`([\uE001-\uE005])|(${SENTENCE_END})|([-+*/=^<>])|([${CJK}])|(${WORD})`,
+  'gu'
+)
+
+// Symbols that mean an operator but are not written in ASCII: 5 × 3 is 5 * 3. Without this, `×` would be
+// dropped as a symbol and the two numbers would fold into one slot.
+const OPERATOR_LOOKALIKES: Record<string, string> = { '×': '*', '÷': '/', '−': '-', '⁄': '/' }
+const OPERATOR_LOOKALIKE_PATTERN = /[×÷−⁄]/gu
+
+/**
+ * The template key of a text (cascade level 4, DESIGN.md): slots masked on the NFKC text before lower-casing,
+ * then word tokens, slot tokens and the operators `+ - * / = ^ < >`, joined with single spaces. A capitalised
+ * word at a sentence start is written `^word` and must be resolved with ProperNounEvidence.resolveKey.
+ * Consecutive equal slots fold into one (`5 million`, `John Smith`, `3, 4, 5`), so a slot's length in words
+ * does not split a template. A text that is one quotation or one code block is scanned as free text.
+ */
+export function templateScan(text: string): TemplateScan {
+  let prepared = text
+    .normalize('NFKC')
+    .replace(PRIVATE_USE, ' ')
+    .replace(OPERATOR_LOOKALIKE_PATTERN, c => OPERATOR_LOOKALIKES[c] ?? c)
+  prepared = maskWholeTextAware(prepared, FENCED_CODE, MARK_CODE)
+  prepared = maskWholeTextAware(prepared, INLINE_CODE, MARK_QUOTE)
+  prepared = maskUrls(prepared)
+  prepared = prepared.replace(EMAIL_PATTERN, MARK_EMAIL)
+  prepared = maskWholeTextAware(prepared, QUOTED_SPAN, MARK_QUOTE)
+  prepared = prepared.replace(NUMBER_PATTERN, MARK_NUMBER).replace(NUMBER_WORD_PATTERN, MARK_NUMBER)
+  return scanTokens(prepared)
+}
+
+/**
+ * Masks every match with a slot, except a match that is the whole text: a prompt that is one quotation or one
+ * code block is free text, and masking it would fold every such prompt into the same single-slot key.
+ */
+function maskWholeTextAware(text: string, pattern: RegExp, slot: string): string {
+  const start = text.length - text.trimStart().length
+  const end = text.trimEnd().length
+  return text.replace(pattern, (match: string, ...rest: unknown[]) => {
+    const offset = rest.find(value => typeof value === 'number') as number
+    if (offset === start && offset + match.length === end) return ` ${stripEnclosingMarks(match)} `
+    return slot
+  })
+}
+
+function stripEnclosingMarks(match: string): string {
+  if (match.startsWith('```')) return match.replace(/^```[^\n]*\n?/u, '').replace(/```$/u, '')
+  return match.slice(1, -1)
+}
+
+function maskUrls(text: string): string {
+  return text.replace(URL_PATTERN, (match: string) => {
+    const trailing = URL_TRAILING_PUNCTUATION.exec(match)?.[0] ?? ''
+    return MARK_URL + trailing
+  })
+}
+
+function scanTokens(prepared: string): TemplateScan {
+  const tokens: string[] = []
+  const names: string[] = []
+  let atSentenceStart = true
+  for (const match of prepared.matchAll(TOKEN_PATTERN)) {
+    const [, sentinel, boundary, operator, cjk, word] = match
+    if (sentinel !== undefined) {
+      pushFolded(tokens, SLOT_OF_MARK[sentinel] ?? SLOT_QUOTE)
+      atSentenceStart = false
+    } else if (boundary !== undefined) {
+      atSentenceStart = true
+    } else if (operator !== undefined) {
+      // Operators leave the sentence start alone: a bullet (`- Alice went`) still starts a sentence.
+      tokens.push(operator)
+    } else if (cjk !== undefined) {
+      tokens.push(cjk)
+      atSentenceStart = false
+    } else if (word !== undefined) {
+      const lower = word.toLowerCase().replace(/’/gu, "'")
+      if (!isCapitalised(word)) {
+        tokens.push(lower)
+      } else if (atSentenceStart) {
+        tokens.push(SENTENCE_START_MARK + lower)
+      } else {
+        pushFolded(tokens, SLOT_NAME)
+        names.push(nameStem(lower))
+      }
+      atSentenceStart = false
+    }
+  }
+  return { key: tokens.join(' '), names }
+}
+
+/** Appends a token, folding a slot into an identical slot just before it. */
+export function pushFolded(tokens: string[], token: string): void {
+  if (isSlot(token) && tokens[tokens.length - 1] === token) return
+  tokens.push(token)
+}
+
+export function isSlot(token: string): boolean {
+  return token.length > 2 && token.startsWith('<') && token.endsWith('>')
+}
+
+/**
+ * A word that can be a proper noun: starts with an upper-case letter and is not all capitals. Words in
+ * capitals (NASA, JSON, or shouting) are kept as words, and so is the pronoun I, which English always
+ * capitalises.
+ */
+function isCapitalised(word: string): boolean {
+  if (!STARTS_UPPER_CASE.test(word)) return false
+  const letters = word.replace(NOT_A_LETTER, '')
+  if (letters.length >= 2 && letters === letters.toUpperCase()) return false
+  return !PRONOUN_I.test(word)
+}
+const STARTS_UPPER_CASE = /^[\p{Lu}\p{Lt}]/u
+const NOT_A_LETTER = /[^\p{L}]/gu
+const PRONOUN_I = /^I(?:$|['’])/u
+
+/** The evidence key of a word: without a possessive `'s`, so "Alice's" counts as a use of "Alice". */
+export function nameStem(lowerWord: string): string {
+  return lowerWord.replace(/'s?$/u, '')
+}
+
+const WORD_TOKEN_PATTERN = new RegExp(String.raw`[${CJK}]|${WORD}`, 'gu')
+
+/** Lower-cased word tokens (CJK characters one each), for n-gram statistics over raw text. */
+export function wordTokens(text: string): string[] {
+  const tokens: string[] = []
+  for (const match of text.normalize('NFKC').matchAll(WORD_TOKEN_PATTERN)) {
+    tokens.push(match[0].toLowerCase().replace(/’/gu, "'"))
+  }
+  return tokens
+}
