@@ -2,10 +2,10 @@
 // it comes from a row field, then from path rules, then from a dataset default. Nothing is ever guessed real:
 // a row nothing classifies is unknown, and unknown rows are reported as such.
 
-import picomatch from 'picomatch'
 import type { ProvenanceConfig } from '../config/types.js'
 import type { Provenance } from '../types.js'
 import { valueAtPath } from './text-fields.js'
+import { globMatcher } from '../config/glob-matcher.js'
 
 const REAL_VALUES = [
   'real',
@@ -118,7 +118,7 @@ function valueKey(value: unknown): string | null {
 function pathProvenance(paths: ProvenanceConfig['paths'], file: string): Provenance | null {
   const path = file.replace(/\\/g, '/').replace(/^\.\//, '')
   const matches = (globs: string[] | undefined): boolean =>
-    globs !== undefined && globs.length > 0 && picomatch(globs, { dot: true })(path)
+    globs !== undefined && globs.length > 0 && globMatcher(globs)(path)
   if (matches(paths?.synthetic)) return 'synthetic'
   if (matches(paths?.real)) return 'real'
   return null

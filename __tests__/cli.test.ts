@@ -1,0 +1,142 @@
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { cli, EXIT_FAIL, EXIT_PASS, EXIT_USAGE } from '../src/cli.js'
+import type { Report } from '../src/types.js'
+import { VERSION } from '../src/version.js'
+import { tempRepo, type TempRepo } from './fixtures/git/temp-repo.js'
+
+const repos: TempRepo[] = []
+afterEach(() => {
+  while (repos.length > 0) repos.pop()?.cleanup()
+})
+
+async function run(args: string[], cwd: string) {
+  let stdout = ''
+  let stderr = ''
+  const code = await cli(args, {
+    stdout: t => (stdout += t),
+    stderr: t => (stderr += t),
+    isTty: false,
+    cwd
+  })
+  return { code, stdout, stderr }
+}
+
+/** A repository whose head commit adds 60 templated rows to 5 written ones: the gate fails. */
+function templatedChange(): TempRepo {
+  const r = tempRepo()
+  repos.push(r)
+  const human = [
+    'why is the sky blue',
+    'sql for the second highest salary',
+    'how to center a div',
+    'best pizza dough recipe?',
+    'fix my bike chain'
+  ]
+  const rows = human.map(prompt => JSON.stringify({ prompt, response: 'ok' }))
+  r.write('data/train.jsonl', rows.join('\n') + '\n')
+  r.commit('base')
+  r.git(['checkout', '-q', '-b', 'feature'])
+  const extra = Array.from({ length: 60 }, (_, i) =>
+    JSON.stringify({ prompt: `What is ${i} + ${i * 3}?`, response: String(i * 4) })
+  )
+  r.write('data/train.jsonl', [...rows, ...extra].join('\n') + '\n')
+  r.commit('templated rows')
+  return r
+}
+
+describe('dataset-guard check', () => {
+  it('exits 1 when the gate fails, prints the report, and writes JSON and markdown', async () => {
+    const r = templatedChange()
+    const { code, stdout, stderr } = await run(
+      ['check', '--base', 'main', '--json', 'out/report.json', '--markdown', 'out/report.md'],
+      r.dir
+    )
+    expect(stderr).toContain('reading head data/train.jsonl')
+    expect(code).toBe(EXIT_FAIL)
+    expect(stdout).toContain('unique-pattern ratio')
+    expect(stdout).not.toContain('\u001b[')
+    const report = JSON.parse(readFileSync(join(r.dir, 'out/report.json'), 'utf8')) as Report
+    expect(report.datasets[0]?.change.added).toBe(60)
+    expect(report.verdict.passed).toBe(false)
+    expect(readFileSync(join(r.dir, 'out/report.md'), 'utf8')).toMatch(/^<!-- dataset-guard -->/)
+  })
+
+  it('exits 0 when the gate passes, e.g. with a config that relaxes it', async () => {
+    const r = templatedChange()
+    r.write(
+      'relaxed.yml',
+      'thresholds:\n  min-unique-pattern-ratio: off\n  max-unique-pattern-ratio-drop: off\n  min-novel-pattern-ratio: off\n'
+    )
+    const { code, stdout } = await run(
+      ['check', '--base', 'main', '--config', 'relaxed.yml', '--quiet'],
+      r.dir
+    )
+    expect(code).toBe(EXIT_PASS)
+    expect(stdout).toMatch(/pass/)
+  })
+
+  it('finds .github/dataset-guard.yml on its own', async () => {
+    const r = templatedChange()
+    r.write(
+      '.github/dataset-guard.yml',
+      'thresholds:\n  min-unique-pattern-ratio: 0.01\n  max-unique-pattern-ratio-drop: off\n  min-novel-pattern-ratio: off\n'
+    )
+    expect((await run(['check', '--base', 'main', '--quiet'], r.dir)).code).toBe(EXIT_PASS)
+  })
+
+  it('exits 2 on usage, config and git errors, with a message that says what is wrong', async () => {
+    const r = templatedChange()
+    expect(await run(['check'], r.dir)).toMatchObject({
+      code: EXIT_USAGE,
+      stderr: expect.stringContaining('--base is required')
+    })
+    expect(await run(['frobnicate'], r.dir)).toMatchObject({
+      code: EXIT_USAGE,
+      stderr: expect.stringContaining('Unknown command')
+    })
+    expect(await run(['check', '--base', 'main', '--bogus'], r.dir)).toMatchObject({ code: EXIT_USAGE })
+    expect(await run(['check', '--base', 'no-such-branch'], r.dir)).toMatchObject({
+      code: EXIT_USAGE,
+      stderr: expect.stringContaining('no-such-branch')
+    })
+    expect(await run(['check', '--base', 'main', '--config', 'missing.yml'], r.dir)).toMatchObject({
+      code: EXIT_USAGE,
+      stderr: expect.stringContaining('missing.yml')
+    })
+    r.write('bad.yml', 'thresholds:\n  min-real-fraction: 7\n')
+    expect(await run(['check', '--base', 'main', '--config', 'bad.yml'], r.dir)).toMatchObject({
+      code: EXIT_USAGE,
+      stderr: expect.stringContaining('thresholds.min-real-fraction')
+    })
+  })
+
+  it('prints help and the version', async () => {
+    expect(await run(['--help'], '/')).toMatchObject({
+      code: EXIT_PASS,
+      stdout: expect.stringContaining('--base REV')
+    })
+    expect(await run(['--version'], '/')).toMatchObject({ code: EXIT_PASS, stdout: `${VERSION}\n` })
+  })
+
+  it('runs as the built binary, the way npx runs it', () => {
+    const r = templatedChange()
+    const bin = join(process.cwd(), 'dist', 'cli', 'index.js')
+    const result = spawnSync(process.execPath, [bin, 'check', '--base', 'main', '--quiet'], {
+      cwd: r.dir,
+      encoding: 'utf8'
+    })
+    expect(result.stderr).toBe('')
+    expect(result.status).toBe(EXIT_FAIL)
+    expect(result.stdout).toContain('data/train.jsonl')
+  })
+})
+
+describe('version', () => {
+  it('matches package.json', () => {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }
+    expect(VERSION).toBe(pkg.version)
+  })
+})

@@ -1,0 +1,79 @@
+import { describe, expect, it } from '@jest/globals'
+import { DatasetAnalysis } from '../src/analysis/dataset-analysis.js'
+import { DEFAULT_PATTERNS } from '../src/config/defaults.js'
+import type { Provenance, Row } from '../src/types.js'
+
+let line = 0
+function row(input: string, provenance: Provenance = 'unknown', output = ''): Row {
+  line++
+  return {
+    file: 'd.jsonl',
+    line,
+    input,
+    output,
+    provenance,
+    content: JSON.stringify([input, output, provenance])
+  }
+}
+
+describe('DatasetAnalysis', () => {
+  it('keeps the cascade monotone: case, space, digit and operator variants never add template keys', () => {
+    const inputs = [
+      'What is 2 + 2?',
+      'WHAT IS 2 + 2?',
+      'what   is 2 + 2?',
+      'What is 2 - 2?',
+      'What is 7 + 3?',
+      'Ünïcode café',
+      'Unicode cafe',
+      'HOW DO I REVERT THE LAST COMMIT',
+      'how do i revert the last commit',
+      '2+2=?',
+      'Alice has 3 apples.',
+      'Bob has 4 apples.'
+    ]
+    const analysis = new DatasetAnalysis({ ...DEFAULT_PATTERNS })
+    for (const input of inputs) analysis.addHead(row(input))
+    const head = analysis.finish({ base: false, head: true }).head!
+    const u = head.unique
+    expect(u.exact).toBe(12)
+    expect(u.exact).toBeGreaterThanOrEqual(u.normalised)
+    expect(u.normalised).toBeGreaterThanOrEqual(u.canonical)
+    expect(u.canonical).toBeGreaterThanOrEqual(u.template)
+    expect(u.template).toBeGreaterThanOrEqual(u.pattern)
+    // the two `how do i revert` rows are one normalised text, so one pattern
+    expect(u.normalised).toBe(9)
+  })
+
+  it('has no side metrics for a side that does not exist, and counts every added row', () => {
+    const analysis = new DatasetAnalysis({ ...DEFAULT_PATTERNS })
+    analysis.addHead(row('hello there', 'real'))
+    analysis.addHead(row('what is the time', 'synthetic'))
+    const result = analysis.finish({ base: false, head: true })
+    expect(result.base).toBeNull()
+    expect(result.change).toMatchObject({ added: 2, removed: 0, newPatterns: 2, novelPatternRatio: 1 })
+    expect(result.change.addedMix).toMatchObject({ real: 1, synthetic: 1, realFraction: 0.5 })
+  })
+
+  it('gives the same patterns whatever order the rows of a side arrive in', () => {
+    const inputs = Array.from({ length: 60 }, (_, i) =>
+      i % 3 === 0
+        ? `What is ${i} + ${i + 1}?`
+        : i % 3 === 1
+          ? `Tell me a joke about ${['cats', 'dogs', 'tax'][i % 3]}`
+          : `unique question number ${i} about ${i * 7} things`
+    )
+    const run = (order: string[]) => {
+      const a = new DatasetAnalysis({ ...DEFAULT_PATTERNS })
+      for (const input of order) a.addHead(row(input))
+      return a.finish({ base: false, head: true }).head!.unique
+    }
+    expect(run([...inputs].reverse())).toEqual(run(inputs))
+  })
+
+  it('refuses base rows after head rows, since the diff depends on the order', () => {
+    const analysis = new DatasetAnalysis({ ...DEFAULT_PATTERNS })
+    analysis.addHead(row('a'))
+    expect(() => analysis.addBase(row('b'))).toThrow(/before head rows/)
+  })
+})

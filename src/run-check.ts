@@ -1,0 +1,179 @@
+// The pipeline both entry points call: git (which files, which blobs) -> readers (rows) -> analysis -> gate.
+// It returns the report as data; printing, commenting and exit codes belong to the callers.
+
+import { DatasetAnalysis } from './analysis/dataset-analysis.js'
+import { thresholdsFor } from './config/load-config.js'
+import type { Config } from './config/types.js'
+import { planConfigured, planDiscovered, type DatasetPlan, type PlannedFile } from './dataset-plan.js'
+import { evaluateGate } from './gate/evaluate-gate.js'
+import { BlobStore } from './git/blobs.js'
+import { changedFiles } from './git/changed-files.js'
+import { mergeBase, resolveCommit } from './git/commits.js'
+import { parseLfsPointer } from './git/lfs-pointer.js'
+import { listTree } from './git/tree.js'
+import { readRows } from './readers/rows.js'
+import type { DataFormat, DatasetReport, Finding, Report } from './types.js'
+import { VERSION } from './version.js'
+
+/** Findings kept per dataset; the rest are counted, so one broken file cannot flood memory or the report. */
+const MAX_FINDINGS_PER_DATASET = 200
+/** Bytes read to recognise a Git LFS pointer (pointer files are under 1 KiB). */
+const LFS_SNIFF_BYTES = 1024
+/** A progress line every so many rows on long files. */
+const PROGRESS_EVERY_ROWS = 250_000
+
+export interface CheckOptions {
+  /** The repository's root folder. */
+  repo: string
+  /** The revision the change is compared against; the comparison starts at its merge base with `head`. */
+  base: string
+  head: string
+  config: Config
+  /** Globs that replace the configured datasets: every changed file they match is a dataset of its own. */
+  paths?: string[]
+  /** Progress and notes for a human, one line each. */
+  log?: (line: string) => void
+}
+
+class FindingList {
+  readonly items: Finding[] = []
+  omitted = 0
+  add(finding: Finding): void {
+    if (this.items.length < MAX_FINDINGS_PER_DATASET) this.items.push(finding)
+    else this.omitted++
+  }
+}
+
+export async function runCheck(options: CheckOptions): Promise<Report> {
+  const log = options.log ?? (() => undefined)
+  const { repo, config } = options
+  const baseSha = await resolveCommit(repo, options.base)
+  const headSha = await resolveCommit(repo, options.head)
+  const start = (await mergeBase(repo, baseSha, headSha)) ?? baseSha
+  if (start !== baseSha) log(`Comparing ${headSha.slice(0, 7)} with its merge base ${start.slice(0, 7)}`)
+
+  const changes = await changedFiles(repo, start, headSha)
+  const configured = config.datasets.length > 0 && !(options.paths && options.paths.length > 0)
+  const plans = configured
+    ? planConfigured(config, changes, {
+        base: await listTree(repo, start),
+        head: await listTree(repo, headSha)
+      })
+    : planDiscovered(config, changes, options.paths)
+  log(`${changes.length} changed file(s); ${plans.length} dataset(s) to check`)
+
+  const blobs = new BlobStore(repo)
+  const datasets: DatasetReport[] = []
+  try {
+    for (const plan of plans) {
+      const report = await analyseDataset(plan, config, blobs, log)
+      if (report) datasets.push(report)
+    }
+  } finally {
+    await blobs.close()
+  }
+
+  const verdict = evaluateGate(datasets, name => thresholdsFor(config, name))
+  return {
+    tool: { name: 'dataset-guard', version: VERSION },
+    base: { ref: options.base, sha: start },
+    head: { ref: options.head, sha: headSha },
+    datasets,
+    verdict,
+    parameters: {
+      shingleSize: config.patterns.shingleSize,
+      jaccard: config.patterns.jaccard,
+      bands: config.patterns.bands,
+      rowsPerBand: config.patterns.rowsPerBand,
+      seed: config.patterns.seed,
+      config: config.source ?? '(built-in defaults)'
+    }
+  }
+}
+
+async function analyseDataset(
+  plan: DatasetPlan,
+  config: Config,
+  blobs: BlobStore,
+  log: (line: string) => void
+): Promise<DatasetReport | null> {
+  const analysis = new DatasetAnalysis(config.patterns)
+  const findings = new FindingList()
+  for (const skipped of plan.skipped) {
+    findings.add({ kind: 'skipped-file', file: skipped.path, message: skipped.reason, side: 'head' })
+  }
+  let unreadable = 0
+  for (const side of ['base', 'head'] as const) {
+    for (const file of plan[side]) {
+      analysis.addFile(side, file.path)
+      const ok = await readFile(file, side, plan, analysis, findings, blobs, log)
+      if (!ok) unreadable++
+    }
+  }
+  // A changed `.json` file found without configuration that holds no rows at all (a settings file, a
+  // manifest) is not a dataset: leave it out rather than report it as broken.
+  const files = plan.base.length + plan.head.length
+  if (plan.discovered && plan.head[0]?.format === 'json' && unreadable === files) {
+    log(`${plan.name}: not a dataset (no rows), skipped`)
+    return null
+  }
+
+  const result = analysis.finish({ base: plan.base.length > 0, head: plan.head.length > 0 })
+  const formats = new Set<DataFormat>([...plan.base, ...plan.head].map(f => f.format))
+  return {
+    name: plan.name,
+    status: plan.status,
+    format: formats.size === 1 ? ([...formats][0] as DataFormat) : 'mixed',
+    base: result.base,
+    head: result.head,
+    change: result.change,
+    findings: findings.items,
+    findingsOmitted: findings.omitted
+  }
+}
+
+/** Streams one file's rows into the analysis. Returns false when the file could not be read at all. */
+async function readFile(
+  file: PlannedFile,
+  side: 'base' | 'head',
+  plan: DatasetPlan,
+  analysis: DatasetAnalysis,
+  findings: FindingList,
+  blobs: BlobStore,
+  log: (line: string) => void
+): Promise<boolean> {
+  const pointer = parseLfsPointer(await blobs.peek(file.blob, LFS_SNIFF_BYTES))
+  if (pointer) {
+    findings.add({
+      kind: 'lfs-pointer',
+      file: file.path,
+      side,
+      message:
+        `is a Git LFS pointer (${pointer.size} bytes of data not in git): fetch the objects (` +
+        '`git lfs fetch` for both commits; in Actions, `actions/checkout` with `lfs: true`) to analyse it'
+    })
+    return false
+  }
+  log(`reading ${side} ${file.path}`)
+  let rows = 0
+  let readable = true
+  for await (const item of readRows(blobs.read(file.blob), {
+    file: file.path,
+    format: file.format,
+    fields: plan.fields,
+    provenance: plan.provenance
+  })) {
+    if (item.kind === 'row') {
+      if (side === 'base') analysis.addBase(item.row)
+      else analysis.addHead(item.row)
+      if (++rows % PROGRESS_EVERY_ROWS === 0) log(`  ${file.path}: ${rows.toLocaleString('en-US')} rows`)
+    } else if (item.fatal) {
+      readable = rows > 0
+      findings.add({ kind: 'invalid-file', file: file.path, side, message: item.reason })
+    } else {
+      analysis.addInvalid(side)
+      findings.add({ kind: 'invalid-row', file: file.path, line: item.line, side, message: item.reason })
+    }
+  }
+  return readable
+}
