@@ -326,6 +326,13 @@ describe('verdict headline', () => {
     expect(evaluateGate([alsoBad, dataset({ name: 'ok' })], defaults).headline).toBe(
       'real fraction 10% < 70% in data/b.jsonl'
     )
+    const failedAndWarned = dataset({
+      name: 'data/c.jsonl',
+      head: side({ uniquePatternRatio: 0.04, mix: mix(10, 0, 90) })
+    })
+    expect(evaluateGate([failedAndWarned], defaults).headline).toBe(
+      'unique-pattern ratio 0.04 < 0.50 in data/c.jsonl (and 1 more failure, 1 warning)'
+    )
     expect(evaluateGate([bad], defaults).headline).toBe(
       'unique-pattern ratio 0.04 < 0.50 in data/a.jsonl (and 1 more failure)'
     )

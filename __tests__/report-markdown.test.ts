@@ -143,7 +143,7 @@ describe('renderMarkdown: layout', () => {
     expect(lines[0]).toBe(DEFAULT_MARKER)
     expect(lines[1]).toBe('## dataset-guard: ❌ failed')
     const order = [
-      '**unique\\-pattern ratio 0\\.04 &lt; 0\\.50 in data/train\\.jsonl** (1 failed, 1 warned)',
+      '**unique\\-pattern ratio 0\\.04 &lt; 0\\.50 in data/train\\.jsonl**',
       '### Gate',
       '### Datasets',
       'Unique-pattern ratio = distinct patterns / rows: 1.00 means every row is its own pattern',

@@ -195,7 +195,11 @@ function headline(
   const first = failed[0]
   if (first !== undefined) {
     const more = failed.length - 1
-    const tail = more > 0 ? ` (and ${more} more ${more === 1 ? 'failure' : 'failures'})` : ''
+    const extra = [
+      more > 0 ? `and ${more} more ${more === 1 ? 'failure' : 'failures'}` : '',
+      warnings > 0 ? `${warnings} ${warnings === 1 ? 'warning' : 'warnings'}` : ''
+    ].filter(Boolean)
+    const tail = extra.length > 0 ? ` (${extra.join(', ')})` : ''
     return `${describeResult(first)} in ${first.dataset}${tail}`
   }
   const checked = `${datasetCount} ${datasetCount === 1 ? 'dataset' : 'datasets'} checked`

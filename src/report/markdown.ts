@@ -97,16 +97,10 @@ function titleState(report: Report): keyof typeof TITLE {
 
 function headerBlock(report: Report, marker: string): string {
   const lines = [marker, `## dataset-guard: ${TITLE[titleState(report)]}`]
-  const headline = report.verdict.headline.trim()
-  const counts: string[] = []
-  if (report.verdict.failures > 0) counts.push(`${formatCount(report.verdict.failures)} failed`)
-  if (report.verdict.warnings > 0) counts.push(`${formatCount(report.verdict.warnings)} warned`)
-  const escaped = escapeInline(headline, HEADLINE_MAX_LENGTH)
+  // The gate's headline already counts further failures and warnings.
+  const escaped = escapeInline(report.verdict.headline.trim(), HEADLINE_MAX_LENGTH)
   // Empty bold (`****`) alone on a line would render as a horizontal rule.
-  const parts = [escaped.length > 0 ? `**${escaped}**` : '']
-  if (counts.length > 0) parts.push(`(${counts.join(', ')})`)
-  const paragraph = parts.filter(p => p.length > 0).join(' ')
-  return paragraph.length > 0 ? `${lines.join('\n')}\n\n${paragraph}` : lines.join('\n')
+  return escaped.length > 0 ? `${lines.join('\n')}\n\n**${escaped}**` : lines.join('\n')
 }
 
 function ruleRow(r: RuleResult): string[] {

@@ -42,14 +42,9 @@ function painter(color: boolean) {
 
 function verdictLine(report: Report, paint: ReturnType<typeof painter>): string {
   const { verdict } = report
+  // The gate's headline already counts further failures and warnings.
   const headline = plainText(verdict.headline, MESSAGE_MAX_LENGTH)
-  const counts: string[] = []
-  if (verdict.failures > 0) counts.push(`${formatCount(verdict.failures)} failed`)
-  if (verdict.warnings > 0) counts.push(`${formatCount(verdict.warnings)} warned`)
-  const tail = [headline, counts.length > 0 ? `(${counts.join(', ')})` : '']
-    .filter(s => s.length > 0)
-    .join(' ')
-  const suffix = tail.length > 0 ? `: ${tail}` : ''
+  const suffix = headline.length > 0 ? `: ${headline}` : ''
   if (verdict.conclusion === 'failure') return paint('red', `✗ failed${suffix}`)
   if (report.datasets.length === 0) return paint('dim', `- no dataset changed${suffix}`)
   return paint('green', `✓ passed${suffix}`)
