@@ -1,0 +1,192 @@
+// Reading a report written by another run: the `publish` mode's input, the artifact of the `analyse` stage.
+// That run executed the pull request's code, so the file is untrusted input: it is parsed as JSON only (never
+// evaluated or used as a path), checked against the shape of a Report with hard caps on every list and string,
+// stripped of unknown keys, and then rendered through the same escaping as a report made here.
+
+import { Ajv, type ErrorObject } from 'ajv'
+import type { Report } from '../types.js'
+
+/** A real report is well under a megabyte (findings are capped per dataset); far larger is an attack or a mistake. */
+export const REPORT_FILE_MAX_BYTES = 32 * 1024 * 1024
+
+// Caps far above what the analysis writes, so a genuine report always passes and a crafted one cannot make the
+// renderer or the API calls do unbounded work.
+const MAX_DATASETS = 1000
+const MAX_FINDINGS = 1000
+const MAX_PATTERNS = 100
+const MAX_EXAMPLES = 100
+const MAX_RESULTS = 20_000
+const MAX_PARAMETERS = 100
+const MAX_TEXT = 10_000
+const MAX_NAME = 4096
+const MAX_SHORT = 200
+/** Problems listed in the error; the first few are enough to see what is wrong. */
+const PROBLEMS_SHOWN = 10
+
+const text = (maxLength = MAX_TEXT) => ({ type: 'string', maxLength })
+const count = { type: 'integer', minimum: 0 }
+const nullableNumber = { type: ['number', 'null'] }
+const enumOf = (values: readonly string[]) => ({ type: 'string', enum: values })
+const object = (properties: Record<string, unknown>, required = Object.keys(properties)) => ({
+  type: 'object',
+  properties,
+  required,
+  additionalProperties: false
+})
+const list = (items: unknown, maxItems: number) => ({ type: 'array', items, maxItems })
+
+// A repository path: relative, no `..` segment, no NUL. It ends up in annotations and in link URLs.
+const repoPath = {
+  type: 'string',
+  minLength: 1,
+  maxLength: MAX_NAME,
+  pattern: '^(?!/)(?!(?:.*/)?\\.\\.(?:/|$))[^\\u0000]+$'
+}
+const sha = { type: 'string', pattern: '^(?:[0-9a-f]{40}|[0-9a-f]{64})$' }
+const rowRef = object({ file: repoPath, line: { type: 'integer', minimum: 1 } })
+const provenanceMix = object({
+  real: count,
+  synthetic: count,
+  unknown: count,
+  realFraction: nullableNumber,
+  unknownFraction: nullableNumber
+})
+const pattern = object(
+  {
+    templateKey: text(),
+    size: count,
+    variants: count,
+    examples: list(rowRef, MAX_EXAMPLES),
+    exampleTexts: list(text(), MAX_EXAMPLES),
+    existedAtBase: { type: 'boolean' }
+  },
+  ['templateKey', 'size', 'variants', 'examples', 'exampleTexts']
+)
+const side = {
+  anyOf: [
+    { type: 'null' },
+    object({
+      files: list(repoPath, MAX_FINDINGS),
+      rows: count,
+      invalidRows: count,
+      unique: object({ exact: count, normalised: count, canonical: count, template: count, pattern: count }),
+      uniquePatternRatio: nullableNumber,
+      effectivePatterns: nullableNumber,
+      mix: provenanceMix,
+      syntheticUniquePatternRatio: nullableNumber,
+      diversity: object({ compressionRatio: nullableNumber, distinct2: nullableNumber }),
+      largestPatterns: list(pattern, MAX_PATTERNS)
+    })
+  ]
+}
+const change = object({
+  added: count,
+  removed: count,
+  unchanged: count,
+  changed: count,
+  duplicatesOfExisting: count,
+  duplicateShare: nullableNumber,
+  inExistingPatterns: count,
+  newPatterns: count,
+  novelPatternRatio: nullableNumber,
+  addedUniquePatternRatio: nullableNumber,
+  addedMix: provenanceMix,
+  largestAddedPatterns: list(pattern, MAX_PATTERNS),
+  duplicateExamples: list(rowRef, MAX_EXAMPLES)
+})
+const finding = object(
+  {
+    kind: enumOf(['invalid-row', 'invalid-file', 'lfs-pointer', 'skipped-file']),
+    file: repoPath,
+    line: { type: 'integer', minimum: 1 },
+    message: text(),
+    side: enumOf(['base', 'head'])
+  },
+  ['kind', 'file', 'message', 'side']
+)
+const dataset = object({
+  name: text(MAX_NAME),
+  status: enumOf(['added', 'deleted', 'modified']),
+  format: enumOf(['jsonl', 'json', 'csv', 'tsv', 'parquet', 'mixed']),
+  base: side,
+  head: side,
+  change,
+  findings: list(finding, MAX_FINDINGS),
+  findingsOmitted: count
+})
+const ruleResult = object(
+  {
+    rule: text(MAX_SHORT),
+    dataset: text(MAX_NAME),
+    metric: text(MAX_SHORT),
+    value: nullableNumber,
+    baseValue: nullableNumber,
+    comparator: enumOf(['>=', '<=']),
+    threshold: { type: 'number' },
+    level: enumOf(['fail', 'warn']),
+    outcome: enumOf(['pass', 'warn', 'fail', 'skipped']),
+    note: text(MAX_TEXT)
+  },
+  ['rule', 'dataset', 'metric', 'value', 'comparator', 'threshold', 'level', 'outcome']
+)
+const commit = object({ ref: text(MAX_NAME), sha })
+
+/** The shape of a Report, as JSON Schema. Exported for tests that check it stays in step with types.ts. */
+export const reportSchema = object({
+  tool: object({ name: { const: 'dataset-guard' }, version: text(MAX_SHORT) }),
+  base: commit,
+  head: commit,
+  datasets: list(dataset, MAX_DATASETS),
+  verdict: object({
+    conclusion: enumOf(['success', 'failure', 'neutral']),
+    passed: { type: 'boolean' },
+    headline: text(),
+    results: list(ruleResult, MAX_RESULTS),
+    failures: count,
+    warnings: count
+  }),
+  parameters: {
+    type: 'object',
+    maxProperties: MAX_PARAMETERS,
+    propertyNames: { maxLength: MAX_SHORT },
+    additionalProperties: { type: ['number', 'string', 'boolean'], maxLength: MAX_SHORT }
+  }
+})
+
+export class ReportFileError extends Error {
+  override readonly name = 'ReportFileError'
+}
+
+// Unknown keys are removed, not rejected, so a report from a newer analyse stage still publishes; they are
+// never read, so they cannot carry anything to the output. (`removeAdditional: true` removes them wherever a
+// schema says `additionalProperties: false`, which every object but `parameters` does.)
+const validate = new Ajv({ allErrors: true, removeAdditional: true, strict: false }).compile<Report>(
+  reportSchema
+)
+
+function problem(error: ErrorObject): string {
+  const where = error.instancePath === '' ? '(the top level)' : error.instancePath
+  return `${where} ${error.message ?? 'is invalid'}`
+}
+
+/**
+ * A report file's contents as a Report, or a ReportFileError that says what is wrong. The text must be JSON,
+ * within REPORT_FILE_MAX_BYTES, and match the shape of a Report within its caps.
+ */
+export function parseReportFile(content: string): Report {
+  if (Buffer.byteLength(content, 'utf8') > REPORT_FILE_MAX_BYTES) {
+    throw new ReportFileError(`The report file is larger than ${REPORT_FILE_MAX_BYTES} bytes`)
+  }
+  let data: unknown
+  try {
+    data = JSON.parse(content)
+  } catch {
+    // JSON.parse quotes the text around the error, and the text is not ours to print.
+    throw new ReportFileError('The report file is not valid JSON')
+  }
+  if (!validate(data)) {
+    const problems = (validate.errors ?? []).slice(0, PROBLEMS_SHOWN).map(problem)
+    throw new ReportFileError(`The report file is not a dataset-guard report: ${problems.join('; ')}`)
+  }
+  return data
+}
