@@ -64,9 +64,7 @@ describe('renderTerminal', () => {
 
   it('starts with the tool, the commits and the verdict', () => {
     expect(lines[0]).toBe('dataset-guard 0.1.0 · base 0123456 → head fedcba9')
-    expect(lines[1]).toBe(
-      '✗ failed: unique-pattern ratio 0.04 < 0.50 in data/train.jsonl'
-    )
+    expect(lines[1]).toBe('✗ failed: unique-pattern ratio 0.04 < 0.50 in data/train.jsonl')
   })
 
   it('writes one marked line per rule', () => {

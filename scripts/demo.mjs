@@ -34,11 +34,24 @@ console.log(`Demo repository: ${repo}`)
 console.log('$ dataset-guard check --base main --head add-synthetic-rows\n')
 const result = spawnSync(
   process.execPath,
-  [join(root, 'dist', 'cli', 'index.js'), 'check', '--base', 'main', '--head', 'add-synthetic-rows', '--quiet',
-    '--markdown', markdown, '--json', json],
+  [
+    join(root, 'dist', 'cli', 'index.js'),
+    'check',
+    '--base',
+    'main',
+    '--head',
+    'add-synthetic-rows',
+    '--quiet',
+    '--markdown',
+    markdown,
+    '--json',
+    json
+  ],
   { cwd: repo, stdio: 'inherit' }
 )
-console.log(`\nExit code ${result.status}${result.status === 1 ? ': the gate failed, as this demo intends.' : ''}`)
+console.log(
+  `\nExit code ${result.status}${result.status === 1 ? ': the gate failed, as this demo intends.' : ''}`
+)
 console.log(`The PR comment's markdown: ${markdown}\nThe full JSON report: ${json}`)
 // 0 (pass) and 1 (gate failed) both mean the demo ran; 2 means a usage, config or git error.
 process.exitCode = result.status === 0 || result.status === 1 ? 0 : 1
