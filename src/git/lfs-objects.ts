@@ -1,0 +1,47 @@
+// Git LFS keeps a dataset's bytes outside git: the blob is a pointer, and the content sits in the local LFS
+// store once fetched. Reading from that store keeps both sides of the comparison exact (each pointer names
+// its object by sha256), where the working tree would only hold the head side.
+
+import { createReadStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
+import { isAbsolute, join } from 'node:path'
+import { gitResult, runGit } from './run-git.js'
+
+const OID = /^[0-9a-f]{64}$/
+
+/** The local store's file for an LFS object, when it has been fetched; null otherwise. */
+export async function lfsObjectPath(repo: string, oid: string): Promise<string | null> {
+  if (!OID.test(oid)) return null
+  const common = (await runGit(repo, ['rev-parse', '--git-common-dir'])).trim()
+  const gitDir = isAbsolute(common) ? common : join(repo, common)
+  const path = join(gitDir, 'lfs', 'objects', oid.slice(0, 2), oid.slice(2, 4), oid)
+  try {
+    return (await stat(path)).isFile() ? path : null
+  } catch {
+    return null
+  }
+}
+
+/** Streams a fetched LFS object. */
+export function readLfsObject(path: string): AsyncIterable<Uint8Array> {
+  return createReadStream(path)
+}
+
+/** Whether `git lfs` is installed. */
+export async function hasGitLfs(repo: string): Promise<boolean> {
+  try {
+    return (await gitResult(repo, ['lfs', 'version'])).exitCode === 0
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Fetches the LFS objects both commits point to from `remote`, so the analysis can read them. Returns false
+ * (and changes nothing) when git lfs is not installed or the fetch fails; the pointers are then reported.
+ */
+export async function fetchLfsObjects(repo: string, commits: string[], remote = 'origin'): Promise<boolean> {
+  if (!(await hasGitLfs(repo))) return false
+  const result = await gitResult(repo, ['lfs', 'fetch', remote, ...commits])
+  return result.exitCode === 0
+}
