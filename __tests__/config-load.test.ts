@@ -40,12 +40,25 @@ thresholds:
   max-unknown-fraction: false
   max-invalid-rows: null
   min-added-rows: 50
+  max-eval-near-duplicates: 3
+  max-separability: 0.9
+  max-feature-divergence: { value: 0.1, level: fail }
 patterns:
   shingle-size: 2
   jaccard: 0.6
   bands: 20
   rows-per-band: 6
   seed: 7
+eval-sets:
+  - name: gsm8k-test
+    paths: [./eval/gsm8k/*.jsonl]
+    fields: { input: [question] }
+  - name: mmlu
+    paths: [eval/mmlu.csv]
+    format: csv
+realism:
+  sample-size: 2000
+  reference: { paths: [data/real-prompts.jsonl], fields: { input: [text] } }
 `
 
 /** The ConfigError that parsing `text` throws. */
@@ -87,9 +100,21 @@ describe('parseConfig', () => {
         'min-real-fraction': null,
         'max-unknown-fraction': null,
         'max-invalid-rows': null,
+        'max-eval-leaks': { value: 0, level: 'fail' },
+        'max-eval-near-duplicates': { value: 3, level: 'warn' },
+        'max-separability': { value: 0.9, level: 'warn' },
+        'max-feature-divergence': { value: 0.1, level: 'fail' },
         'min-added-rows': 50
       },
       patterns: { shingleSize: 2, jaccard: 0.6, bands: 20, rowsPerBand: 6, seed: 7 },
+      evalSets: [
+        { name: 'gsm8k-test', paths: ['eval/gsm8k/*.jsonl'], fields: { input: ['question'] } },
+        { name: 'mmlu', paths: ['eval/mmlu.csv'], format: 'csv' }
+      ],
+      realism: {
+        sampleSize: 2000,
+        reference: { name: 'reference', paths: ['data/real-prompts.jsonl'], fields: { input: ['text'] } }
+      },
       source: SOURCE
     }
     expect(parseConfig(FULL_EXAMPLE, SOURCE)).toEqual(expected)
@@ -165,7 +190,8 @@ describe('parseConfig errors', () => {
     expect(configError(text).message).toBe(
       'Invalid dataset-guard config in .github/dataset-guard.yml: datasets[1].thresholds.min-real-fractoin (line 7): ' +
         'unknown key (allowed: min-unique-pattern-ratio, max-unique-pattern-ratio-drop, min-novel-pattern-ratio, ' +
-        'max-duplicate-share, min-real-fraction, max-unknown-fraction, max-invalid-rows, min-added-rows)'
+        'max-duplicate-share, min-real-fraction, max-unknown-fraction, max-invalid-rows, max-eval-leaks, ' +
+        'max-eval-near-duplicates, max-separability, max-feature-divergence, min-added-rows)'
     )
   })
 
@@ -186,7 +212,7 @@ describe('parseConfig errors', () => {
       'datasets[0].format (line 2): must be jsonl, json, csv, tsv or parquet (got "xml")'
     )
     expect(configError('- a\n').message).toContain(
-      'the config must be an object {datasets, defaults, thresholds, patterns}'
+      'the config must be an object {datasets, defaults, thresholds, patterns, eval-sets, realism}'
     )
   })
 
@@ -298,6 +324,66 @@ describe('parseConfig errors', () => {
   })
 })
 
+describe('parseConfig: eval sets and realism', () => {
+  it('keeps the level a rule has when switched on with a bare number: realism and near-duplicates warn', () => {
+    const config = parseConfig(
+      'thresholds:\n  max-separability: 0.9\n  max-feature-divergence: 0.05\n  max-eval-near-duplicates: 2\n  max-eval-leaks: 3\n',
+      SOURCE
+    )
+    expect(config.thresholds).toMatchObject({
+      'max-separability': { value: 0.9, level: 'warn' },
+      'max-feature-divergence': { value: 0.05, level: 'warn' },
+      'max-eval-near-duplicates': { value: 2, level: 'warn' },
+      'max-eval-leaks': { value: 3, level: 'fail' }
+    })
+    expect(defaultConfig().thresholds).toMatchObject({
+      'max-eval-leaks': { value: 0, level: 'fail' },
+      'max-eval-near-duplicates': null,
+      'max-separability': null,
+      'max-feature-divergence': null
+    })
+  })
+
+  it('names the reference `reference` unless the config names it', () => {
+    const config = parseConfig('realism:\n  reference: { paths: [ref/*.jsonl], format: jsonl }\n', SOURCE)
+    expect(config.realism).toEqual({
+      sampleSize: 5000,
+      reference: { name: 'reference', paths: ['ref/*.jsonl'], format: 'jsonl' }
+    })
+  })
+
+  it('rejects a missing eval set name and an out-of-range sample size', () => {
+    const message = configError(
+      ['eval-sets:', '  - paths: [eval/b.jsonl]', 'realism:', '  sample-size: 50000'].join('\n')
+    ).message
+    expect(message).toContain('eval-sets[0].name (line 2): required, but missing')
+    expect(message).toContain(
+      'realism.sample-size (line 4): must be an integer between 0 and 20000 (got 50000)'
+    )
+  })
+
+  it('rejects duplicate eval set names and globs outside the repository', () => {
+    const message = configError(
+      [
+        'eval-sets:',
+        '  - name: test',
+        '    paths: [eval/a.jsonl]',
+        '  - name: test',
+        '    paths: [../secret.jsonl]',
+        'realism:',
+        '  reference: { paths: [/abs/ref.jsonl] }'
+      ].join('\n')
+    ).message
+    expect(message).toContain(
+      'eval-sets[1].name (line 4): duplicate eval set name "test" (also eval-sets[0].name)'
+    )
+    expect(message).toContain(
+      'eval-sets[1].paths[0] (line 5): glob `../secret.jsonl` reaches outside the repository'
+    )
+    expect(message).toContain('realism.reference.paths[0] (line 7): glob `/abs/ref.jsonl` is absolute')
+  })
+})
+
 describe('thresholdsFor', () => {
   const config = parseConfig(
     [
@@ -358,6 +444,8 @@ describe('loadConfig', () => {
       defaults: {},
       thresholds: DEFAULT_THRESHOLDS,
       patterns: DEFAULT_PATTERNS,
+      evalSets: [],
+      realism: { sampleSize: 5000, reference: null },
       source: null
     }
     expect(await loadConfig(join(dir, 'missing.yml'))).toEqual(expected)

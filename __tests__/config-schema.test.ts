@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from '@jest/globals'
 import { Ajv } from 'ajv'
-import { DEFAULT_PATTERNS, DEFAULT_THRESHOLDS, RULES } from '../src/config/defaults.js'
+import {
+  DEFAULT_PATTERNS,
+  DEFAULT_THRESHOLDS,
+  MAX_REALISM_SAMPLE_SIZE,
+  REALISM_SAMPLE_SIZE,
+  RULES
+} from '../src/config/defaults.js'
 import { configSchema } from '../src/config/schema.js'
 
 const schemaFile = new URL('../dataset-guard.schema.json', import.meta.url)
@@ -49,14 +55,15 @@ describe('config schema', () => {
     const objects = schemaNodes(configSchema).filter(([, node]) => node.type === 'object')
     const open = objects.filter(([, node]) => node.additionalProperties !== false).map(([pointer]) => pointer)
     expect(open).toEqual(['/definitions/provenance/properties/values'])
-    // root, defaults, patterns, dataset, fields, provenance, provenance.paths, two {value, level} forms,
-    // thresholds, and the value map
-    expect(objects.length).toBe(11)
+    // root, defaults, patterns, realism, dataset, evalSet, referenceSet, fields, provenance, provenance.paths,
+    // two {value, level} forms, thresholds, and the value map
+    expect(objects.length).toBe(14)
   })
 
   it('shows editors the same defaults as the code uses', () => {
     const thresholds = configSchema.definitions.thresholds.properties
-    for (const rule of RULES) expect(thresholds[rule].default).toBe(DEFAULT_THRESHOLDS[rule].value)
+    // A rule that is off by default shows `off`, the value that switches it off.
+    for (const rule of RULES) expect(thresholds[rule].default).toBe(DEFAULT_THRESHOLDS[rule]?.value ?? 'off')
     expect(thresholds['min-added-rows'].default).toBe(DEFAULT_THRESHOLDS['min-added-rows'])
     const patterns = configSchema.properties.patterns.properties
     expect({
@@ -66,5 +73,7 @@ describe('config schema', () => {
       rowsPerBand: patterns['rows-per-band'].default,
       seed: patterns.seed.default
     }).toEqual(DEFAULT_PATTERNS)
+    expect(configSchema.properties.realism.properties['sample-size'].default).toBe(REALISM_SAMPLE_SIZE)
+    expect(configSchema.properties.realism.properties['sample-size'].maximum).toBe(MAX_REALISM_SAMPLE_SIZE)
   })
 })

@@ -3,6 +3,7 @@ import { DEFAULT_THRESHOLDS, RULES } from '../src/config/defaults.js'
 import type { Thresholds } from '../src/config/types.js'
 import { describeResult, evaluateGate, formatRuleValue } from '../src/gate/evaluate-gate.js'
 import type { ChangeMetrics, DatasetReport, Mix, RuleResult, SideMetrics } from '../src/types.js'
+import { buildComparison, buildFeature, buildLeakage, buildRealism } from './helpers/report-builder.js'
 
 function mix(real: number, synthetic: number, unknown: number): Mix {
   const rows = real + synthetic + unknown
@@ -61,11 +62,21 @@ function dataset(overrides: Partial<DatasetReport> = {}): DatasetReport {
     change: change(),
     findings: [],
     findingsOmitted: 0,
+    realism: null,
+    leakage: null,
     ...overrides
   }
 }
 
 const defaults = (): Required<Thresholds> => structuredClone(DEFAULT_THRESHOLDS)
+/**
+ * The rules a dataset without eval sets gets by default: the eval-set rules do not apply to it, and the realism
+ * rules and near-duplicate leaks are off until the config sets them.
+ */
+const DEFAULT_ON = RULES.filter(
+  rule =>
+    DEFAULT_THRESHOLDS[rule] !== null && rule !== 'max-eval-leaks' && rule !== 'max-eval-near-duplicates'
+)
 const withThresholds = (overrides: Partial<Thresholds>) => (): Required<Thresholds> => ({
   ...defaults(),
   ...overrides
@@ -80,8 +91,8 @@ function resultFor(results: RuleResult[], rule: string): RuleResult {
 describe('evaluateGate', () => {
   it('passes a healthy dataset with one result per rule, in rule order', () => {
     const verdict = evaluateGate([dataset()], defaults)
-    expect(verdict.results.map(r => r.rule)).toEqual([...RULES])
-    expect(verdict.results.map(r => r.outcome)).toEqual(RULES.map(() => 'pass'))
+    expect(verdict.results.map(r => r.rule)).toEqual(DEFAULT_ON)
+    expect(verdict.results.map(r => r.outcome)).toEqual(DEFAULT_ON.map(() => 'pass'))
     expect(verdict).toMatchObject({
       conclusion: 'success',
       passed: true,
@@ -192,7 +203,7 @@ describe('evaluateGate', () => {
     const verdict = evaluateGate([dataset({ name: 'loose' }), dataset({ name: 'strict' })], thresholds)
     expect(asked).toEqual(['loose', 'strict'])
     expect(verdict.results.filter(r => r.outcome === 'fail').map(r => r.dataset)).toEqual(['strict'])
-    expect(verdict.results.slice(0, RULES.length).every(r => r.dataset === 'loose')).toBe(true)
+    expect(verdict.results.slice(0, DEFAULT_ON.length).every(r => r.dataset === 'loose')).toBe(true)
   })
 
   it('leaves out the rules that are off', () => {
@@ -202,7 +213,7 @@ describe('evaluateGate', () => {
       thresholds
     )
     expect(verdict.results.map(r => r.rule)).toEqual(
-      RULES.filter(r => r !== 'min-real-fraction' && r !== 'max-invalid-rows')
+      DEFAULT_ON.filter(r => r !== 'min-real-fraction' && r !== 'max-invalid-rows')
     )
     expect(verdict.conclusion).toBe('success')
   })
@@ -263,7 +274,7 @@ describe('evaluateGate skips', () => {
 
   it('skips every rule of a deleted dataset', () => {
     const verdict = evaluateGate([dataset({ status: 'deleted', head: null })], defaults)
-    expect(verdict.results).toHaveLength(RULES.length)
+    expect(verdict.results).toHaveLength(DEFAULT_ON.length)
     for (const r of verdict.results)
       expect(r).toMatchObject({ value: null, outcome: 'skipped', note: 'dataset deleted' })
     expect(verdict).toMatchObject({ conclusion: 'success', passed: true })
@@ -399,5 +410,122 @@ describe('formatRuleValue and describeResult', () => {
   it('describes a passing result with its comparator', () => {
     const result = resultFor(evaluateGate([dataset()], defaults).results, 'min-real-fraction')
     expect(describeResult(result)).toBe('real fraction 80% >= 70%')
+  })
+})
+
+describe('evaluateGate: eval-set leakage and realism rules', () => {
+  const on = withThresholds({
+    'max-eval-near-duplicates': { value: 0, level: 'warn' },
+    'max-separability': { value: 0.9, level: 'warn' },
+    'max-feature-divergence': { value: 0.1, level: 'warn' }
+  })
+
+  it('fails on one exact or normalised leak by default, and counts both kinds', () => {
+    const leaky = dataset({ leakage: buildLeakage({ exact: 2, normalised: 1, nearDuplicate: 5 }) })
+    const verdict = evaluateGate([leaky], defaults)
+    expect(resultFor(verdict.results, 'max-eval-leaks')).toMatchObject({
+      metric: 'added rows repeating eval-set rows (exact or normalised)',
+      value: 3,
+      comparator: '<=',
+      threshold: 0,
+      level: 'fail',
+      outcome: 'fail'
+    })
+    // Near-duplicates are off by default, and the realism rules too.
+    expect(verdict.results.map(r => r.rule)).not.toContain('max-eval-near-duplicates')
+    expect(verdict.results.map(r => r.rule)).not.toContain('max-separability')
+    expect(verdict.headline).toBe(
+      'added rows repeating eval-set rows (exact or normalised) 3 > 0 in data/train.jsonl'
+    )
+  })
+
+  it('passes when the added rows leak nothing, and gives no leak result without eval sets', () => {
+    const clean = dataset({ leakage: buildLeakage({ exact: 0, normalised: 0, nearDuplicate: 0, leaks: [] }) })
+    expect(resultFor(evaluateGate([clean], defaults).results, 'max-eval-leaks').outcome).toBe('pass')
+    const results = evaluateGate([dataset({ leakage: null })], on).results.map(r => r.rule)
+    expect(results).not.toContain('max-eval-leaks')
+    expect(results).not.toContain('max-eval-near-duplicates')
+  })
+
+  it('warns on near-duplicates, separability and feature divergence once switched on', () => {
+    const report = dataset({ leakage: buildLeakage({ exact: 0, normalised: 0 }), realism: buildRealism() })
+    const verdict = evaluateGate([report], on)
+    expect(resultFor(verdict.results, 'max-eval-near-duplicates')).toMatchObject({
+      value: 1,
+      outcome: 'warn'
+    })
+    expect(resultFor(verdict.results, 'max-separability')).toMatchObject({
+      metric: 'separability of real and synthetic rows (AUC)',
+      value: 0.94,
+      threshold: 0.9,
+      outcome: 'warn'
+    })
+    // The largest per-feature divergence of the comparison: input length, 0.3.
+    expect(resultFor(verdict.results, 'max-feature-divergence')).toMatchObject({
+      value: 0.3,
+      outcome: 'warn'
+    })
+    expect(verdict.conclusion).toBe('success')
+    expect(describeResult(resultFor(verdict.results, 'max-separability'))).toBe(
+      'separability of real and synthetic rows (AUC) 0.94 > 0.90'
+    )
+  })
+
+  it('passes synthetic rows that look like the real ones', () => {
+    const alike = buildRealism({
+      realVsSynthetic: buildComparison({
+        separability: 0.55,
+        features: [buildFeature({ divergence: 0.001 })],
+        gaps: []
+      })
+    })
+    const verdict = evaluateGate([dataset({ realism: alike })], on)
+    expect(resultFor(verdict.results, 'max-separability').outcome).toBe('pass')
+    expect(resultFor(verdict.results, 'max-feature-divergence')).toMatchObject({
+      value: 0.001,
+      outcome: 'pass'
+    })
+  })
+
+  it('judges the comparison with the reference set like one with real rows', () => {
+    const realism = buildRealism({ baseline: 'reference', reference: 'user-prompts' })
+    expect(resultFor(evaluateGate([dataset({ realism })], on).results, 'max-separability').outcome).toBe(
+      'warn'
+    )
+  })
+
+  it('skips the realism rules, saying why, when there is nothing to compare', () => {
+    const cases: [DatasetReport['realism'], string][] = [
+      [null, 'no synthetic rows at head to compare with real ones (see `provenance`)'],
+      [
+        buildRealism({ realVsSynthetic: null, baseline: null }),
+        'no synthetic rows at head to compare with real ones (see `provenance`)'
+      ],
+      [
+        buildRealism({ baseline: 'none', realVsSynthetic: buildComparison({ rowsA: 0, sampledA: 0 }) }),
+        'no real rows at head and no `realism.reference` to compare the synthetic rows with'
+      ]
+    ]
+    for (const [realism, note] of cases) {
+      const verdict = evaluateGate([dataset({ realism })], on)
+      expect(resultFor(verdict.results, 'max-separability')).toMatchObject({ outcome: 'skipped', note })
+      expect(resultFor(verdict.results, 'max-feature-divergence')).toMatchObject({ outcome: 'skipped', note })
+    }
+    const few = buildRealism({ realVsSynthetic: buildComparison({ separability: null }) })
+    expect(
+      resultFor(evaluateGate([dataset({ realism: few })], on).results, 'max-separability')
+    ).toMatchObject({
+      outcome: 'skipped',
+      note: 'fewer than 10 sampled rows on a side: separability is not measured'
+    })
+  })
+
+  it('reads a report without the realism and leakage keys (written before they existed)', () => {
+    const old = dataset() as Partial<DatasetReport>
+    delete old.realism
+    delete old.leakage
+    const verdict = evaluateGate([old as DatasetReport], on)
+    expect(verdict.results.map(r => r.rule)).not.toContain('max-eval-leaks')
+    expect(resultFor(verdict.results, 'max-separability').outcome).toBe('skipped')
   })
 })

@@ -2,6 +2,8 @@
 // It returns the report as data; printing, commenting and exit codes belong to the callers.
 
 import { DatasetAnalysis } from './analysis/dataset-analysis.js'
+import { LeakageCheck, type EvalIndex } from './analysis/eval-leakage.js'
+import { DEFAULT_REALISM_SEED, type RealismSample } from './analysis/realism/realism-sample.js'
 import { thresholdsFor } from './config/load-config.js'
 import type { Config } from './config/types.js'
 import { planConfigured, planDiscovered, type DatasetPlan, type PlannedFile } from './dataset-plan.js'
@@ -10,7 +12,8 @@ import { BlobStore } from './git/blobs.js'
 import { changedFiles } from './git/changed-files.js'
 import { mergeBase, resolveCommit } from './git/commits.js'
 import { parseLfsPointer } from './git/lfs-pointer.js'
-import { listTree } from './git/tree.js'
+import { listTree, type TreeListing } from './git/tree.js'
+import { readEvalSets, readReference } from './head-sets.js'
 import { readRows } from './readers/rows.js'
 import type { DataFormat, DatasetReport, Finding, Report } from './types.js'
 import { VERSION } from './version.js'
@@ -35,6 +38,12 @@ export interface CheckOptions {
   log?: (line: string) => void
 }
 
+/** What every dataset of a run is checked against, read once at head. */
+interface RunContext {
+  evalSets: EvalIndex[]
+  reference: { name: string; sample: RealismSample } | null
+}
+
 class FindingList {
   readonly items: Finding[] = []
   omitted = 0
@@ -54,19 +63,28 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
 
   const changes = await changedFiles(repo, start, headSha)
   const configured = config.datasets.length > 0 && !(options.paths && options.paths.length > 0)
-  const plans = configured
-    ? planConfigured(config, changes, {
-        base: await listTree(repo, start),
-        head: await listTree(repo, headSha)
-      })
-    : planDiscovered(config, changes, options.paths)
+  const usesHeadSets =
+    config.evalSets.length > 0 || (config.realism.reference !== null && config.realism.sampleSize > 0)
+  const headTree: TreeListing | null = configured || usesHeadSets ? await listTree(repo, headSha) : null
+  const plans =
+    configured && headTree
+      ? planConfigured(config, changes, { base: await listTree(repo, start), head: headTree })
+      : planDiscovered(config, changes, options.paths)
   log(`${changes.length} changed file(s); ${plans.length} dataset(s) to check`)
 
   const blobs = new BlobStore(repo)
   const datasets: DatasetReport[] = []
   try {
+    // Read only when some dataset changed: a pull request that touches no data pays nothing for them.
+    const context: RunContext =
+      headTree && usesHeadSets && plans.length > 0
+        ? {
+            evalSets: await readEvalSets(config, headTree, blobs, log),
+            reference: await readReference(config, headTree, blobs, log)
+          }
+        : { evalSets: [], reference: null }
     for (const plan of plans) {
-      const report = await analyseDataset(plan, config, blobs, log)
+      const report = await analyseDataset(plan, config, context, blobs, log)
       if (report) datasets.push(report)
     }
   } finally {
@@ -86,6 +104,8 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
       bands: config.patterns.bands,
       rowsPerBand: config.patterns.rowsPerBand,
       seed: config.patterns.seed,
+      realismSampleSize: config.realism.sampleSize,
+      realismSeed: DEFAULT_REALISM_SEED,
       config: config.source ?? '(built-in defaults)'
     }
   }
@@ -94,10 +114,15 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
 async function analyseDataset(
   plan: DatasetPlan,
   config: Config,
+  context: RunContext,
   blobs: BlobStore,
   log: (line: string) => void
 ): Promise<DatasetReport | null> {
-  const analysis = new DatasetAnalysis(config.patterns)
+  const analysis = new DatasetAnalysis(config.patterns, {
+    sampleSize: config.realism.sampleSize,
+    reference: context.reference
+  })
+  const leakage = context.evalSets.length > 0 ? new LeakageCheck(context.evalSets) : null
   const findings = new FindingList()
   for (const skipped of plan.skipped) {
     findings.add({ kind: 'skipped-file', file: skipped.path, message: skipped.reason, side: 'head' })
@@ -106,7 +131,7 @@ async function analyseDataset(
   for (const side of ['base', 'head'] as const) {
     for (const file of plan[side]) {
       analysis.addFile(side, file.path)
-      const ok = await readFile(file, side, plan, analysis, findings, blobs, log)
+      const ok = await readFile(file, side, plan, analysis, leakage, findings, blobs, log)
       if (!ok) unreadable++
     }
   }
@@ -128,7 +153,9 @@ async function analyseDataset(
     head: result.head,
     change: result.change,
     findings: findings.items,
-    findingsOmitted: findings.omitted
+    findingsOmitted: findings.omitted,
+    realism: result.realism,
+    leakage: leakage?.result() ?? null
   }
 }
 
@@ -138,6 +165,7 @@ async function readFile(
   side: 'base' | 'head',
   plan: DatasetPlan,
   analysis: DatasetAnalysis,
+  leakage: LeakageCheck | null,
   findings: FindingList,
   blobs: BlobStore,
   log: (line: string) => void
@@ -165,7 +193,10 @@ async function readFile(
   })) {
     if (item.kind === 'row') {
       if (side === 'base') analysis.addBase(item.row)
-      else analysis.addHead(item.row)
+      else {
+        const added = analysis.addHead(item.row)
+        if (added && leakage) leakage.check(item.row, added)
+      }
       if (++rows % PROGRESS_EVERY_ROWS === 0) log(`  ${file.path}: ${rows.toLocaleString('en-US')} rows`)
     } else if (item.fatal) {
       readable = rows > 0

@@ -1,6 +1,10 @@
 // The shapes that flow through the pipeline: inputs -> config -> git -> readers -> analysis -> gate -> report.
 // Everything here is plain data (JSON-serialisable) so the report can be written, cached and re-read.
 
+import type { RealismComparison } from './analysis/realism/types.js'
+
+export type { FeatureComparison, FeatureName, Gap, RealismComparison } from './analysis/realism/types.js'
+
 export type Provenance = 'real' | 'synthetic' | 'unknown'
 export const PROVENANCES: readonly Provenance[] = ['real', 'synthetic', 'unknown']
 
@@ -125,6 +129,68 @@ export interface ChangeMetrics {
 
 export type DatasetStatus = 'added' | 'deleted' | 'modified'
 
+/**
+ * What the synthetic rows at head are measured against: the dataset's own real rows at head, the configured
+ * reference set (when the dataset has no real rows), or nothing, when neither exists: then only the synthetic
+ * rows' own rates are known.
+ */
+export type RealismBaseline = 'real' | 'reference' | 'none'
+
+/** How far the rows of a dataset at head are from real ones (DESIGN.md "How far the synthetic rows are..."). */
+export interface DatasetRealism {
+  /** Rows sampled per side at most; every figure rests on these samples. */
+  sampleSize: number
+  /** Null when `realVsSynthetic` is null. */
+  baseline: RealismBaseline | null
+  /** The reference set's name, when the baseline is `reference`. */
+  reference: string | null
+  /**
+   * Side A the baseline (label `real` or `reference`), side B the synthetic rows at head. With baseline `none`
+   * side A is empty: its rates read 0, nothing diverges, there are no gaps and no separability, and side B's
+   * rates are the synthetic rows' absolute rates. Null when there are no synthetic rows at head.
+   */
+  realVsSynthetic: RealismComparison | null
+  /**
+   * Side A the head rows unchanged from base (label `existing`), side B the added rows. Null unless both exist.
+   */
+  existingVsAdded: RealismComparison | null
+}
+
+/** How an added training row matches an eval row: its input byte for byte, after normalisation, or nearly. */
+export type LeakKind = 'exact' | 'normalised' | 'near-duplicate'
+
+export interface EvalLeak {
+  kind: LeakKind
+  /** The eval set's name from the config. */
+  evalSet: string
+  /** The added training row, at head. */
+  row: RowRef
+  /** The training row's input, cut to a readable length. Untrusted: escape before rendering. */
+  text: string
+  /** The first row of the eval set it matches, at head. */
+  evalRow: RowRef
+  /** Jaccard similarity of the two template keys' shingles: 1 for exact and normalised matches. */
+  similarity: number
+}
+
+/** Added rows of one dataset checked against the configured eval sets. */
+export interface Leakage {
+  /**
+   * Each eval set with its rows at head, and how many added rows lie in its own files (they are never checked
+   * against the set they belong to).
+   */
+  evalSets: { name: string; rows: number; ownRows: number }[]
+  /** Added rows checked against at least one eval set. */
+  checked: number
+  /** Added rows by their strongest match: exact beats normalised beats near-duplicate; each row counts once. */
+  exact: number
+  normalised: number
+  nearDuplicate: number
+  /** Leaks kept, exact first, then normalised, then near-duplicates; each kind capped, the rest only counted. */
+  leaks: EvalLeak[]
+  leaksOmitted: number
+}
+
 export interface DatasetReport {
   name: string
   status: DatasetStatus
@@ -135,6 +201,10 @@ export interface DatasetReport {
   findings: Finding[]
   /** Findings beyond the kept ones are counted, not stored, so one broken file cannot flood memory. */
   findingsOmitted: number
+  /** Null when the realism report is switched off or nothing could be compared (no synthetic or added rows). */
+  realism: DatasetRealism | null
+  /** Null when no eval sets are configured. */
+  leakage: Leakage | null
 }
 
 export type RuleLevel = 'fail' | 'warn'

@@ -2,9 +2,15 @@
 
 import type {
   ChangeMetrics,
+  DatasetRealism,
   DatasetReport,
+  EvalLeak,
+  FeatureComparison,
   Finding,
+  Gap,
+  Leakage,
   Mix,
+  RealismComparison,
   PatternSummary,
   Report,
   RuleResult,
@@ -99,6 +105,8 @@ export function buildDataset(
     change: buildChange(),
     findings: [],
     findingsOmitted: 0,
+    realism: null,
+    leakage: null,
     ...overrides
   }
 }
@@ -171,5 +179,130 @@ export function buildReport(
     },
     parameters: { shingleSize: 3 },
     ...rest
+  }
+}
+
+export function buildFeature(overrides: Partial<FeatureComparison> = {}): FeatureComparison {
+  return {
+    feature: 'likely-typo',
+    description: 'input has a likely typo',
+    kind: 'rate',
+    a: 0.09,
+    b: 0,
+    divergence: 0.05,
+    examplesA: [{ file: 'data/real.jsonl', line: 3 }],
+    examplesB: [],
+    exampleTextsA: ['whcih phone to buy'],
+    exampleTextsB: [],
+    ...overrides
+  }
+}
+
+export function buildGap(overrides: Partial<Gap> = {}): Gap {
+  return {
+    feature: 'likely-typo',
+    sentence: 'real inputs: 9% have a likely typo, synthetic: 0%',
+    divergence: 0.05,
+    examplesA: [
+      { file: 'data/real.jsonl', line: 3 },
+      { file: 'data/real.jsonl', line: 8 }
+    ],
+    examplesB: [{ file: 'data/synthetic.jsonl', line: 2 }],
+    exampleTextsA: ['whcih phone to buy', 'recieve refund how long'],
+    exampleTextsB: ['Write a short paragraph describing the benefits of exercise.'],
+    ...overrides
+  }
+}
+
+/** A real-vs-synthetic comparison with one rate gap, one length gap and one feature neither side shows. */
+export function buildComparison(overrides: Partial<RealismComparison> = {}): RealismComparison {
+  return {
+    labelA: 'real',
+    labelB: 'synthetic',
+    rowsA: 700,
+    rowsB: 400,
+    sampledA: 700,
+    sampledB: 400,
+    features: [
+      buildFeature(),
+      buildFeature({
+        feature: 'question-mark',
+        description: 'input contains a question mark',
+        a: 0.6,
+        b: 0.55,
+        divergence: 0.002
+      }),
+      buildFeature({ feature: 'refusal-output', description: 'output refuses', a: 0, b: 0, divergence: 0 }),
+      buildFeature({
+        feature: 'input-length',
+        description: 'input length in words',
+        kind: 'length',
+        a: 6,
+        b: 13.5,
+        divergence: 0.3
+      })
+    ],
+    vocabularyDivergence: 0.31,
+    separability: 0.94,
+    gaps: [
+      buildGap({
+        feature: 'input-length',
+        sentence: 'synthetic inputs are 2.3x longer than real (median 13.5 words vs 6)',
+        divergence: 0.3
+      }),
+      buildGap()
+    ],
+    ...overrides
+  }
+}
+
+export function buildRealism(overrides: Partial<DatasetRealism> = {}): DatasetRealism {
+  return {
+    sampleSize: 5000,
+    baseline: 'real',
+    reference: null,
+    realVsSynthetic: buildComparison(),
+    existingVsAdded: buildComparison({
+      labelA: 'existing',
+      labelB: 'added',
+      separability: 0.52,
+      vocabularyDivergence: 0.01,
+      gaps: []
+    }),
+    ...overrides
+  }
+}
+
+export function buildLeak(overrides: Partial<EvalLeak> = {}): EvalLeak {
+  return {
+    kind: 'exact',
+    evalSet: 'gsm8k-test',
+    row: { file: 'data/train.jsonl', line: 1201 },
+    text: 'Janet’s ducks lay 16 eggs per day.',
+    evalRow: { file: 'eval/test.jsonl', line: 1 },
+    similarity: 1,
+    ...overrides
+  }
+}
+
+export function buildLeakage(overrides: Partial<Leakage> = {}): Leakage {
+  return {
+    evalSets: [{ name: 'gsm8k-test', rows: 1319, ownRows: 0 }],
+    checked: 250,
+    exact: 1,
+    normalised: 1,
+    nearDuplicate: 1,
+    leaks: [
+      buildLeak(),
+      buildLeak({ kind: 'normalised', row: { file: 'data/train.jsonl', line: 1202 } }),
+      buildLeak({
+        kind: 'near-duplicate',
+        row: { file: 'data/train.jsonl', line: 1203 },
+        evalRow: { file: 'eval/test.jsonl', line: 7 },
+        similarity: 0.62
+      })
+    ],
+    leaksOmitted: 0,
+    ...overrides
   }
 }

@@ -6,6 +6,7 @@ import type { PatternParameters } from '../config/types.js'
 import type {
   CascadeCounts,
   ChangeMetrics,
+  DatasetRealism,
   Mix,
   PatternSummary,
   Provenance,
@@ -14,10 +15,13 @@ import type {
   SideMetrics
 } from '../types.js'
 import { CompressionMeter, DistinctN } from './diversity.js'
+import type { AddedRowKeys } from './eval-leakage.js'
 import { hash53 } from './hash.js'
 import { effectiveCount } from './pattern-stats.js'
 import { clusterPatterns } from './patterns.js'
 import { ProperNounEvidence } from './proper-nouns.js'
+import { PendingRow, REALISM_SAMPLE_CAP, RealismSample, compareSamples } from './realism/realism-sample.js'
+import type { RealismComparison } from './realism/types.js'
 import { canonicalKey, normalisedKey, templateScan } from './text-keys.js'
 
 /** Example rows kept per template key and side: enough to show a pattern, small enough to keep for every key. */
@@ -43,6 +47,8 @@ interface Examples {
 
 /** Counts for one distinct (unresolved) template key. */
 interface KeyStats {
+  /** The key as scanned, sentence-start words still marked. */
+  key: string
   /** Rows per side, by provenance index (real, synthetic, unknown). */
   base: [number, number, number]
   head: [number, number, number]
@@ -113,6 +119,11 @@ export function mixOf(counts: readonly number[]): Mix {
   }
 }
 
+/** Side labels of the realism comparisons; they open the gap sentences ("real inputs: 9% have a likely typo"). */
+const REAL_VS_SYNTHETIC = { a: 'real', b: 'synthetic' }
+const REFERENCE_VS_SYNTHETIC = { a: 'reference', b: 'synthetic' }
+const EXISTING_VS_ADDED = { a: 'existing', b: 'added' }
+
 /** One pattern after clustering, with its counts on each side. */
 interface PatternTotals {
   base: number
@@ -128,6 +139,24 @@ export interface DatasetAnalysisResult {
   base: SideMetrics | null
   head: SideMetrics | null
   change: ChangeMetrics
+  realism: DatasetRealism | null
+}
+
+export interface RealismOptions {
+  /** Rows sampled per side of each comparison; 0 switches the realism report off. */
+  sampleSize: number
+  /** Real rows the synthetic rows are compared with when the dataset has no real rows at head. */
+  reference: { name: string; sample: RealismSample } | null
+  /** Seed of the classifier's folds; fixed by default. */
+  seed?: number
+}
+
+/** The four samples of head rows the realism report compares: by provenance, and added against unchanged. */
+interface RealismSamples {
+  real: RealismSample
+  synthetic: RealismSample
+  existing: RealismSample
+  added: RealismSample
 }
 
 export class DatasetAnalysis {
@@ -148,8 +177,23 @@ export class DatasetAnalysis {
   private readonly duplicateExamples: RowRef[] = []
   private readonly addedProvenance: [number, number, number] = [0, 0, 0]
   private headStarted = false
+  private readonly samples: RealismSamples | null
 
-  constructor(private readonly parameters: PatternParameters) {}
+  constructor(
+    private readonly parameters: PatternParameters,
+    private readonly realism: RealismOptions = { sampleSize: REALISM_SAMPLE_CAP, reference: null }
+  ) {
+    const cap = realism.sampleSize
+    this.samples =
+      cap > 0
+        ? {
+            real: new RealismSample(cap),
+            synthetic: new RealismSample(cap),
+            existing: new RealismSample(cap),
+            added: new RealismSample(cap)
+          }
+        : null
+  }
 
   /** Records a file as part of a side even when it yields no rows. */
   addFile(side: Side, file: string): void {
@@ -169,15 +213,21 @@ export class DatasetAnalysis {
     else this.baseContent.set(content, { count: 1, input: exactInput })
   }
 
-  addHead(row: Row): void {
+  /**
+   * Counts a head row. Returns what was computed for it when the row is added (its content matches no base row
+   * left unmatched), for checks on added rows such as eval-set leakage; null when it is unchanged.
+   */
+  addHead(row: Row): AddedRowKeys | null {
     this.headStarted = true
     const { exactInput, normalisedInput, stats, file } = this.observe('head', row)
     const content = hash53(row.content)
     const entry = this.baseContent.get(content)
-    if (entry && entry.count > 0) {
+    const unchanged = entry !== undefined && entry.count > 0
+    if (this.samples) this.sample(this.samples, row, content, unchanged)
+    if (unchanged) {
       entry.count--
       this.unchanged++
-      return
+      return null
     }
     this.added++
     const p = PROVENANCE_INDEX[row.provenance]
@@ -191,6 +241,20 @@ export class DatasetAnalysis {
         this.duplicateExamples.push({ file: row.file, line: row.line })
       }
     }
+    return { exactInput, normalisedInput, templateKey: stats.key }
+  }
+
+  /**
+   * Offers a head row to the samples it belongs to. The samples keep the rows with the smallest content hash,
+   * so most rows of a large dataset are turned away by one comparison; a row some sample takes is wrapped once,
+   * and its features are computed at most once however many samples hold it.
+   */
+  private sample(samples: RealismSamples, row: Row, key: number, unchanged: boolean): void {
+    let pending: PendingRow | undefined
+    const make = (): PendingRow => (pending ??= new PendingRow(row, key, row.input, row.output))
+    if (row.provenance === 'real') samples.real.offer(row, key, make)
+    else if (row.provenance === 'synthetic') samples.synthetic.offer(row, key, make)
+    ;(unchanged ? samples.existing : samples.added).offer(row, key, make)
   }
 
   private observe(side: Side, row: Row) {
@@ -220,6 +284,7 @@ export class DatasetAnalysis {
       stats = this.keys.get(scan.key)
       if (!stats) {
         stats = {
+          key: scan.key,
           base: [0, 0, 0],
           head: [0, 0, 0],
           added: [0, 0, 0],
@@ -300,7 +365,43 @@ export class DatasetAnalysis {
     return {
       base: present.base ? this.sideMetrics('base', patterns, resolved) : null,
       head: present.head ? this.sideMetrics('head', patterns, resolved) : null,
-      change
+      change,
+      realism: this.samples ? this.realismResult(this.samples) : null
+    }
+  }
+
+  /**
+   * The synthetic rows against the real rows at head, else against the reference, else alone (an empty side A,
+   * so side B's rates are its absolute rates); and the added rows against those already there.
+   */
+  private realismResult(samples: RealismSamples): DatasetRealism | null {
+    const options = { seed: this.realism.seed }
+    const reference = this.realism.reference
+    let realVsSynthetic: RealismComparison | null = null
+    let baseline: DatasetRealism['baseline'] = null
+    if (samples.synthetic.rows > 0) {
+      if (samples.real.rows > 0) {
+        baseline = 'real'
+        realVsSynthetic = compareSamples(samples.real, samples.synthetic, REAL_VS_SYNTHETIC, options)
+      } else if (reference !== null && reference.sample.rows > 0) {
+        baseline = 'reference'
+        realVsSynthetic = compareSamples(reference.sample, samples.synthetic, REFERENCE_VS_SYNTHETIC, options)
+      } else {
+        baseline = 'none'
+        realVsSynthetic = compareSamples(samples.real, samples.synthetic, REAL_VS_SYNTHETIC, options)
+      }
+    }
+    const existingVsAdded =
+      samples.existing.rows > 0 && samples.added.rows > 0
+        ? compareSamples(samples.existing, samples.added, EXISTING_VS_ADDED, options)
+        : null
+    if (realVsSynthetic === null && existingVsAdded === null) return null
+    return {
+      sampleSize: this.realism.sampleSize,
+      baseline,
+      reference: baseline === 'reference' ? (reference?.name ?? null) : null,
+      realVsSynthetic,
+      existingVsAdded
     }
   }
 
@@ -446,6 +547,7 @@ function mergeStats(a: KeyStats, b: KeyStats): KeyStats {
     return out
   }
   return {
+    key: a.key,
     base: add(a.base, b.base),
     head: add(a.head, b.head),
     added: add(a.added, b.added),

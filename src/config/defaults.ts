@@ -1,6 +1,8 @@
 // Built-in settings, used for every key the config leaves out. The numbers come from the evidence in the
 // metric design notes (human prompt sets, templated synthetic sets, the seed guidance on real data).
-import type { PatternParameters, Threshold, Thresholds } from './types.js'
+import { REALISM_SAMPLE_CAP } from '../analysis/realism/realism-sample.js'
+import type { RuleLevel } from '../types.js'
+import type { PatternParameters, RealismConfig, Threshold, Thresholds } from './types.js'
 
 /** Where the action and the CLI look for the config, relative to the repository root. */
 export const DEFAULT_CONFIG_PATH = '.github/dataset-guard.yml'
@@ -13,7 +15,11 @@ export const RULES = [
   'max-duplicate-share',
   'min-real-fraction',
   'max-unknown-fraction',
-  'max-invalid-rows'
+  'max-invalid-rows',
+  'max-eval-leaks',
+  'max-eval-near-duplicates',
+  'max-separability',
+  'max-feature-divergence'
 ] as const satisfies readonly (keyof Thresholds)[]
 
 export type RuleName = (typeof RULES)[number]
@@ -34,6 +40,8 @@ export const MAX_UNKNOWN_FRACTION = 0.5
 export const MAX_INVALID_ROWS = 0
 /** Ratios over fewer added rows swing on single rows (one is 5% of 20): reported, not enforced. */
 export const MIN_ADDED_ROWS = 20
+/** A training row that repeats an eval row makes the eval score a memory test: by default none is accepted. */
+export const MAX_EVAL_LEAKS = 0
 
 /** Word 3-grams found 50 labelled templates with precision 1.0; 5-grams (web dedup) split short prompts. */
 export const SHINGLE_SIZE = 3
@@ -52,7 +60,25 @@ export const SEED = 1
 const fail = (value: number): Threshold => ({ value, level: 'fail' })
 const warn = (value: number): Threshold => ({ value, level: 'warn' })
 
-/** Every rule's default, with the level a bare number in the config keeps. Copy before changing. */
+/**
+ * The level of each rule when the config gives a bare number. The realism rules and near-duplicate leaks are
+ * off by default and warn when switched on: they explain a shift, they do not prove a defect.
+ */
+export const RULE_LEVELS: Readonly<Record<RuleName, RuleLevel>> = Object.freeze({
+  'min-unique-pattern-ratio': 'fail',
+  'max-unique-pattern-ratio-drop': 'fail',
+  'min-novel-pattern-ratio': 'fail',
+  'max-duplicate-share': 'fail',
+  'min-real-fraction': 'fail',
+  'max-unknown-fraction': 'warn',
+  'max-invalid-rows': 'fail',
+  'max-eval-leaks': 'fail',
+  'max-eval-near-duplicates': 'warn',
+  'max-separability': 'warn',
+  'max-feature-divergence': 'warn'
+})
+
+/** Every rule's default (null: off until the config sets it). Copy before changing. */
 export const DEFAULT_THRESHOLDS = Object.freeze({
   'min-unique-pattern-ratio': fail(MIN_UNIQUE_PATTERN_RATIO),
   'max-unique-pattern-ratio-drop': fail(MAX_UNIQUE_PATTERN_RATIO_DROP),
@@ -61,8 +87,12 @@ export const DEFAULT_THRESHOLDS = Object.freeze({
   'min-real-fraction': fail(MIN_REAL_FRACTION),
   'max-unknown-fraction': warn(MAX_UNKNOWN_FRACTION),
   'max-invalid-rows': fail(MAX_INVALID_ROWS),
+  'max-eval-leaks': fail(MAX_EVAL_LEAKS),
+  'max-eval-near-duplicates': null,
+  'max-separability': null,
+  'max-feature-divergence': null,
   'min-added-rows': MIN_ADDED_ROWS
-}) satisfies Readonly<Record<RuleName, Threshold>> & Readonly<Required<Thresholds>>
+}) satisfies Readonly<Record<RuleName, Threshold | null>> & Readonly<Required<Thresholds>>
 
 export const DEFAULT_PATTERNS: Readonly<PatternParameters> = Object.freeze({
   shingleSize: SHINGLE_SIZE,
@@ -70,4 +100,18 @@ export const DEFAULT_PATTERNS: Readonly<PatternParameters> = Object.freeze({
   bands: BANDS,
   rowsPerBand: ROWS_PER_BAND,
   seed: SEED
+})
+
+/** Rows sampled per side by default; see REALISM_SAMPLE_CAP for what that buys. */
+export const REALISM_SAMPLE_SIZE = REALISM_SAMPLE_CAP
+/**
+ * The largest sample the config accepts. A sampled row keeps up to 256 word hashes and two 120-character
+ * snippets (a few KB at worst), and a dataset keeps four samples: 20,000 rows a side stays under about 200 MB
+ * even then, and a rate is already known within ±0.7 points.
+ */
+export const MAX_REALISM_SAMPLE_SIZE = 20_000
+
+export const DEFAULT_REALISM: Readonly<RealismConfig> = Object.freeze({
+  sampleSize: REALISM_SAMPLE_SIZE,
+  reference: null
 })

@@ -8,12 +8,22 @@ import type { DataFormat, Provenance, RuleLevel } from '../types.js'
 import {
   DEFAULT_CONFIG_PATH,
   DEFAULT_PATTERNS,
+  DEFAULT_REALISM,
   DEFAULT_THRESHOLDS,
+  RULE_LEVELS,
   RULES,
   type RuleName
 } from './defaults.js'
 import { configSchema } from './schema.js'
-import type { Config, DatasetConfig, FieldsConfig, ProvenanceConfig, Threshold, Thresholds } from './types.js'
+import type {
+  Config,
+  DatasetConfig,
+  FieldsConfig,
+  ProvenanceConfig,
+  RowSetConfig,
+  Threshold,
+  Thresholds
+} from './types.js'
 
 /** A config is a few hundred bytes; anything this large is a wrong path (a dataset passed as the config). */
 const MAX_CONFIG_BYTES = 1024 * 1024
@@ -69,16 +79,21 @@ function problemText(problem: ConfigProblem): string {
     : `${problem.path} (line ${problem.line}): ${problem.message}`
 }
 
-/** The built-in settings: no named datasets, default thresholds and pattern parameters. */
+/** The built-in settings: no named datasets, default thresholds and pattern parameters, no eval sets. */
 export function defaultConfig(): Config {
   return {
     datasets: [],
     defaults: {},
     thresholds: structuredClone(DEFAULT_THRESHOLDS),
     patterns: { ...DEFAULT_PATTERNS },
+    evalSets: [],
+    realism: { ...DEFAULT_REALISM },
     source: null
   }
 }
+
+/** The name a reference set goes by in the report when the config gives none. */
+export const DEFAULT_REFERENCE_NAME = 'reference'
 
 /**
  * Reads and parses the config at `path`. No path, or a missing file, gives the built-in defaults unless
@@ -184,8 +199,16 @@ interface RawDataset {
   provenance?: RawProvenance
   thresholds?: RawThresholds
 }
+interface RawRowSet {
+  name?: string
+  paths: string[]
+  format?: DataFormat
+  fields?: FieldsConfig
+}
 interface RawConfig {
   datasets?: RawDataset[]
+  'eval-sets'?: (RawRowSet & { name: string })[]
+  realism?: { 'sample-size'?: number; reference?: RawRowSet }
   defaults?: { fields?: FieldsConfig; provenance?: RawProvenance }
   thresholds?: RawThresholds
   patterns?: {
@@ -463,6 +486,18 @@ function semanticProblems(raw: RawConfig, locate: Locate): ConfigProblem[] {
     checkGlobs(dataset.paths, ['datasets', i, 'paths'])
     checkProvenance(dataset.provenance, ['datasets', i, 'provenance'])
   })
+  const firstEvalSet = new Map<string, number>()
+  raw['eval-sets']?.forEach((evalSet, i) => {
+    const earlier = firstEvalSet.get(evalSet.name)
+    if (earlier === undefined) firstEvalSet.set(evalSet.name, i)
+    else
+      add(
+        ['eval-sets', i, 'name'],
+        `duplicate eval set name "${evalSet.name}" (also eval-sets[${earlier}].name)`
+      )
+    checkGlobs(evalSet.paths, ['eval-sets', i, 'paths'])
+  })
+  checkGlobs(raw.realism?.reference?.paths, ['realism', 'reference', 'paths'])
   return problems
 }
 
@@ -500,7 +535,20 @@ function normalisedConfig(raw: RawConfig, source: string): Config {
     rowsPerBand: patterns['rows-per-band'] ?? DEFAULT_PATTERNS.rowsPerBand,
     seed: patterns.seed ?? DEFAULT_PATTERNS.seed
   }
+  config.evalSets = (raw['eval-sets'] ?? []).map(evalSet => normalisedRowSet(evalSet, evalSet.name))
+  const reference = raw.realism?.reference
+  config.realism = {
+    sampleSize: raw.realism?.['sample-size'] ?? DEFAULT_REALISM.sampleSize,
+    reference: reference === undefined ? null : normalisedRowSet(reference, DEFAULT_REFERENCE_NAME)
+  }
   return config
+}
+
+function normalisedRowSet(raw: RawRowSet, defaultName: string): RowSetConfig {
+  const set: RowSetConfig = { name: raw.name ?? defaultName, paths: raw.paths.map(normalisedGlob) }
+  if (raw.format !== undefined) set.format = raw.format
+  if (raw.fields !== undefined) set.fields = structuredClone(raw.fields)
+  return set
 }
 
 function normalisedDataset(raw: RawDataset): DatasetConfig {
@@ -549,6 +597,6 @@ function normalisedThresholds(raw: RawThresholds): Thresholds {
 
 function normalisedThreshold(rule: RuleName, raw: RawThreshold): Threshold | null {
   if (raw === 'off' || raw === false || raw === null) return null
-  const level = DEFAULT_THRESHOLDS[rule].level
+  const level = RULE_LEVELS[rule]
   return typeof raw === 'number' ? { value: raw, level } : { value: raw.value, level: raw.level ?? level }
 }

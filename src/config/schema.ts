@@ -79,6 +79,35 @@ export const configSchema = {
           default: 1
         }
       }
+    },
+    'eval-sets': {
+      description:
+        'Evaluation or test sets in the repository, read at the head commit. Added training rows whose input repeats an eval row (exactly, after normalisation, or nearly) are reported as leaks.',
+      type: 'array',
+      items: {
+        $ref: '#/definitions/evalSet'
+      }
+    },
+    realism: {
+      description:
+        'The realism report: how far the synthetic rows are from the real ones (typos, terse inputs, refusals, politeness, length), and how far the added rows are from the rows already there.',
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        'sample-size': {
+          description:
+            'Rows sampled per side of each comparison (a deterministic sample by content hash); 0 switches the realism report off.',
+          type: 'integer',
+          minimum: 0,
+          maximum: 20000,
+          default: 5000
+        },
+        reference: {
+          $ref: '#/definitions/referenceSet',
+          description:
+            'Real rows in the repository (for example real user prompts), read at the head commit, that the synthetic rows of a dataset without real rows are compared with.'
+        }
+      }
     }
   },
   definitions: {
@@ -112,6 +141,57 @@ export const configSchema = {
         thresholds: {
           $ref: '#/definitions/thresholds',
           description: 'Thresholds for this dataset only, over the top-level ones.'
+        }
+      }
+    },
+    evalSet: {
+      description: 'An evaluation set: the files its globs match at the head commit.',
+      type: 'object',
+      additionalProperties: false,
+      required: ['name', 'paths'],
+      properties: {
+        name: {
+          description: 'A unique name, used in the report.',
+          type: 'string',
+          minLength: 1
+        },
+        paths: {
+          $ref: '#/definitions/globs',
+          description: 'Globs, relative to the repository root, of the eval set files.'
+        },
+        format: {
+          description: "File format; by default it is taken from each file's extension.",
+          enum: ['jsonl', 'json', 'csv', 'tsv', 'parquet']
+        },
+        fields: {
+          $ref: '#/definitions/fields',
+          description:
+            'Field paths of the eval rows; their input side is compared with the input side of added training rows.'
+        }
+      }
+    },
+    referenceSet: {
+      description: 'A set of real rows: the files its globs match at the head commit.',
+      type: 'object',
+      additionalProperties: false,
+      required: ['paths'],
+      properties: {
+        name: {
+          description: 'A name for the report; `reference` unless set.',
+          type: 'string',
+          minLength: 1
+        },
+        paths: {
+          $ref: '#/definitions/globs',
+          description: 'Globs, relative to the repository root, of the reference files.'
+        },
+        format: {
+          description: "File format; by default it is taken from each file's extension.",
+          enum: ['jsonl', 'json', 'csv', 'tsv', 'parquet']
+        },
+        fields: {
+          $ref: '#/definitions/fields',
+          description: 'Field paths of the reference rows; by default common layouts are recognised.'
         }
       }
     },
@@ -305,6 +385,30 @@ export const configSchema = {
           $ref: '#/definitions/countThreshold',
           description: 'Largest allowed number of rows at head that cannot be parsed.',
           default: 0
+        },
+        'max-eval-leaks': {
+          $ref: '#/definitions/countThreshold',
+          description:
+            'Largest allowed number of added rows whose input equals a row of an eval set, exactly or after normalisation (case, white space, Unicode form). Applies only when `eval-sets` are configured.',
+          default: 0
+        },
+        'max-eval-near-duplicates': {
+          $ref: '#/definitions/countThreshold',
+          description:
+            'Largest allowed number of added rows whose template nearly repeats an eval row (near-duplicates by the `patterns` settings). Off by default; a warning when set.',
+          default: 'off'
+        },
+        'max-separability': {
+          $ref: '#/definitions/ratioThreshold',
+          description:
+            'Largest allowed separability of real and synthetic rows at head: the ROC-AUC of a simple classifier on the realism features (0.5: alike, 1: every row gives its side away). Synthetic against real user prompts measured 0.90-0.995. Off by default; a warning when set.',
+          default: 'off'
+        },
+        'max-feature-divergence': {
+          $ref: '#/definitions/ratioThreshold',
+          description:
+            'Largest allowed Jensen-Shannon divergence (base 2, 0 to 1) of any single realism feature between real and synthetic rows at head. Off by default; a warning when set.',
+          default: 'off'
         },
         'min-added-rows': {
           description:

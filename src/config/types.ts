@@ -33,6 +33,14 @@ export interface Thresholds {
   'min-real-fraction'?: Threshold | null
   'max-unknown-fraction'?: Threshold | null
   'max-invalid-rows'?: Threshold | null
+  /** Added rows whose input equals an eval row's, exactly or after normalisation. */
+  'max-eval-leaks'?: Threshold | null
+  /** Added rows whose template nearly repeats an eval row's. */
+  'max-eval-near-duplicates'?: Threshold | null
+  /** ROC-AUC of telling real from synthetic rows at head by their features. */
+  'max-separability'?: Threshold | null
+  /** The largest Jensen-Shannon divergence of one feature between real and synthetic rows at head. */
+  'max-feature-divergence'?: Threshold | null
   /** Below this many added rows, ratios of the added rows are reported but not enforced. */
   'min-added-rows'?: number
 }
@@ -45,6 +53,22 @@ export interface DatasetConfig {
   fields?: FieldsConfig
   provenance?: ProvenanceConfig
   thresholds?: Thresholds
+}
+
+/** Files the config names outside the datasets, read at the head commit: an eval set or a reference set. */
+export interface RowSetConfig {
+  name: string
+  /** Globs relative to the repository root. */
+  paths: string[]
+  format?: DataFormat
+  fields?: FieldsConfig
+}
+
+export interface RealismConfig {
+  /** Rows sampled per side of each comparison; 0 switches the realism report off. */
+  sampleSize: number
+  /** Real rows the synthetic rows are compared with when a dataset has no real rows of its own. */
+  reference: RowSetConfig | null
 }
 
 export interface PatternParameters {
@@ -67,6 +91,9 @@ export interface Config {
   }
   thresholds: Required<Thresholds>
   patterns: PatternParameters
+  /** Evaluation sets that added training rows must not repeat. */
+  evalSets: RowSetConfig[]
+  realism: RealismConfig
   /** Where the config came from, for messages; null when built-in defaults are used. */
   source: string | null
 }

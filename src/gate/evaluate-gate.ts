@@ -2,7 +2,7 @@
 // Pure, so the action, the CLI and the tests reach the same verdict from the same reports.
 import { RULES, type RuleName } from '../config/defaults.js'
 import type { Thresholds } from '../config/types.js'
-import type { DatasetReport, RuleResult, SideMetrics, Verdict } from '../types.js'
+import type { DatasetReport, RealismComparison, RuleResult, SideMetrics, Verdict } from '../types.js'
 
 /**
  * Metrics are floating-point quotients (0.8 - 0.7 = 0.10000000000000009), so a value that equals its
@@ -32,6 +32,11 @@ interface RuleSpec {
   kind: ValueKind
   /** What crossing the threshold means, in one sentence. */
   crossed: string
+  /**
+   * Whether the rule concerns this dataset at all; when not, it gives no result (not even a skipped one), so a
+   * rule about a feature that is not configured does not crowd every report.
+   */
+  appliesTo?(dataset: DatasetReport): boolean
   measure(dataset: DatasetReport, head: SideMetrics, minAddedRows: number): Measurement
 }
 
@@ -40,6 +45,24 @@ const NO_PROVENANCE = 'no row has a known provenance: set `provenance` in the co
 
 function tooFewAdded(added: number, minAddedRows: number): string {
   return `only ${added} ${added === 1 ? 'row' : 'rows'} added (fewer than min-added-rows ${minAddedRows}): reported, not enforced`
+}
+
+/** Eval-set rules apply only where eval sets are configured (a report file from elsewhere may lack the key). */
+const hasLeakage = (dataset: DatasetReport): boolean => (dataset.leakage ?? null) !== null
+
+/**
+ * The real-vs-synthetic comparison a realism rule judges, or why there is none. A comparison with baseline
+ * `none` has no real side: it holds the synthetic rows' own rates, which nothing can diverge from.
+ */
+function realismComparison(dataset: DatasetReport): { comparison: RealismComparison } | { skip: string } {
+  const realism = dataset.realism ?? null
+  if (realism === null || realism.realVsSynthetic === null) {
+    return { skip: 'no synthetic rows at head to compare with real ones (see `provenance`)' }
+  }
+  if (realism.baseline === 'none') {
+    return { skip: 'no real rows at head and no `realism.reference` to compare the synthetic rows with' }
+  }
+  return { comparison: realism.realVsSynthetic }
 }
 
 /** Rules about the added rows alone, which a handful of rows cannot judge. */
@@ -113,6 +136,53 @@ const RULE_SPECS: Record<RuleName, RuleSpec> = {
     kind: 'count',
     crossed: 'some rows cannot be parsed and would be lost from training: see the findings',
     measure: (_dataset, head) => ({ value: head.invalidRows })
+  },
+  'max-eval-leaks': {
+    metric: 'added rows repeating eval-set rows (exact or normalised)',
+    kind: 'count',
+    crossed:
+      'added training rows repeat rows of an eval set, so its scores would measure memory: see the leaks',
+    appliesTo: hasLeakage,
+    measure: dataset => {
+      const leakage = dataset.leakage
+      return leakage ? { value: leakage.exact + leakage.normalised } : { value: null, skip: 'no eval sets' }
+    }
+  },
+  'max-eval-near-duplicates': {
+    metric: 'added rows nearly repeating eval-set rows',
+    kind: 'count',
+    crossed:
+      'added training rows are near-duplicates of eval rows (reworded, or with new numbers): see the leaks',
+    appliesTo: hasLeakage,
+    measure: dataset => {
+      const leakage = dataset.leakage
+      return leakage ? { value: leakage.nearDuplicate } : { value: null, skip: 'no eval sets' }
+    }
+  },
+  'max-separability': {
+    metric: 'separability of real and synthetic rows (AUC)',
+    kind: 'ratio',
+    crossed:
+      'a simple classifier tells synthetic rows from real ones: see the realism gaps for how they differ',
+    measure: dataset => {
+      const found = realismComparison(dataset)
+      if ('skip' in found) return { value: null, skip: found.skip }
+      const value = found.comparison.separability
+      return value === null
+        ? { value, skip: 'fewer than 10 sampled rows on a side: separability is not measured' }
+        : { value }
+    }
+  },
+  'max-feature-divergence': {
+    metric: 'largest feature divergence of real and synthetic rows',
+    kind: 'ratio',
+    crossed: 'one feature is distributed very differently in synthetic and real rows: see the realism gaps',
+    measure: dataset => {
+      const found = realismComparison(dataset)
+      if ('skip' in found) return { value: null, skip: found.skip }
+      const divergences = found.comparison.features.map(f => f.divergence)
+      return { value: divergences.length > 0 ? Math.max(...divergences) : null }
+    }
   }
 }
 
@@ -151,6 +221,7 @@ function datasetResults(dataset: DatasetReport, thresholds: Required<Thresholds>
     const threshold = thresholds[rule]
     if (threshold === null) continue
     const spec = RULE_SPECS[rule]
+    if (spec.appliesTo && !spec.appliesTo(dataset)) continue
     const measured: Measurement =
       dataset.head === null
         ? { value: null, skip: 'dataset deleted' }

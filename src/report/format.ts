@@ -118,3 +118,27 @@ const SHORT_SHA_LENGTH = 7
 export function shortSha(sha: string): string {
   return /^[0-9a-f]+$/i.test(sha) ? sha.slice(0, SHORT_SHA_LENGTH).toLowerCase() : ''
 }
+
+/**
+ * Words for a separability. DESIGN.md: synthetic against synthetic stayed near 0.5, Alpaca-style prompts
+ * against real user prompts reached 0.90-0.995; the steps between are for reading, not measured boundaries.
+ */
+const SEPARABILITY_WORDS: readonly [number, string][] = [
+  [0.9, 'easy to tell apart'],
+  [0.75, 'clearly different'],
+  [0.6, 'somewhat different']
+]
+const LOOK_ALIKE = 'hard to tell apart'
+
+/** An AUC with 2 decimals, or 3 when 2 would round a value below 1 up to `1.00`. */
+export function formatSeparability(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return MISSING
+  const v = value
+  const two = v.toFixed(2)
+  return two === '1.00' && v < 1 ? v.toFixed(3) : two
+}
+
+export function separabilityWords(value: number): string {
+  for (const [from, words] of SEPARABILITY_WORDS) if (value >= from) return words
+  return LOOK_ALIKE
+}

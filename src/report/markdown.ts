@@ -22,6 +22,16 @@ import {
   formatThreshold,
   shortSha
 } from './format.js'
+import { details, table, type Align } from './markdown-blocks.js'
+import {
+  hasRealismExamples,
+  leakageBlock,
+  leakageIntro,
+  leakageRow,
+  leakExamples,
+  realismBlock,
+  realismSection
+} from './realism-markdown.js'
 
 /** GitHub rejects an issue comment over 65,536 characters; bytes are never fewer than characters. */
 export const COMMENT_MAX_BYTES = 65_000
@@ -66,19 +76,6 @@ const OUTCOME_PRIORITY: Record<RuleOutcome, number> = { fail: 0, warn: 1, skippe
 const UNIQUE_PATTERN_RATIO_EXPLAINED =
   'Unique-pattern ratio = distinct patterns / rows: 1.00 means every row is its own pattern; ' +
   '0.01 means one pattern per hundred rows.'
-
-type Align = 'left' | 'right'
-
-function table(header: string[], align: Align[], rows: string[][]): string {
-  const line = (cells: string[]) => `| ${cells.join(' | ')} |`
-  const rule = align.map(a => (a === 'right' ? '---:' : '---'))
-  return [line(header), line(rule), ...rows.map(line)].join('\n')
-}
-
-// A blank line after <summary> and before </details> lets GitHub render the markdown between them.
-function details(summary: string, body: string): string {
-  return `<details>\n<summary>${summary}</summary>\n\n${body}\n\n</details>`
-}
 
 function markerComment(marker: string | undefined): string {
   if (marker === undefined) return DEFAULT_MARKER
@@ -300,10 +297,14 @@ function footerBlock(report: Report): string {
 
 /** What to include; the renderer lowers these, in order, until the report fits its budget. */
 interface Plan {
+  /** Example rows of the realism gaps and the eval-set leaks. */
+  realismExamples: boolean
   examples: boolean
   findings: boolean
   /** Datasets (from the first) whose pattern and cascade sections are kept. */
   detailDatasets: number
+  /** Datasets (from the first) whose realism section is kept. */
+  realismDatasets: number
   /** Datasets (from the first) that keep their row in the datasets table. */
   datasetRows: number
   /** Rule rows kept, most important first. */
@@ -321,10 +322,16 @@ interface Parts {
   patternsWithExamples: (string | null)[]
   patternsWithoutExamples: (string | null)[]
   cascades: (string | null)[]
+  realismWithExamples: (string | null)[]
+  realismWithoutExamples: (string | null)[]
+  leakageIntro: string | null
+  leakageRows: (string[] | null)[]
+  leakExamples: (string | null)[]
   findings: string | null
   checkRun: string | null
   footer: string
   hasExamples: boolean
+  hasRealismExamples: boolean
 }
 
 function partsOf(report: Report, options: MarkdownOptions): Parts {
@@ -333,6 +340,7 @@ function partsOf(report: Report, options: MarkdownOptions): Parts {
     .map((r, i) => ({ i, p: OUTCOME_PRIORITY[r.outcome] }))
     .sort((a, b) => a.p - b.p || a.i - b.i)
     .map(x => x.i)
+  const leaks = report.datasets.map(d => leakExamples(d, options.links?.fileUrl))
   return {
     header: headerBlock(report, markerComment(options.marker)),
     ruleRows: results.map(ruleRow),
@@ -344,17 +352,25 @@ function partsOf(report: Report, options: MarkdownOptions): Parts {
     patternsWithExamples: report.datasets.map(d => patternsBlock(d, true, options)),
     patternsWithoutExamples: report.datasets.map(d => patternsBlock(d, false, options)),
     cascades: report.datasets.map(cascadeBlock),
+    realismWithExamples: report.datasets.map(d => realismSection(d, true, options.links?.fileUrl)),
+    realismWithoutExamples: report.datasets.map(d => realismSection(d, false, options.links?.fileUrl)),
+    leakageIntro: leakageIntro(report.datasets),
+    leakageRows: report.datasets.map(leakageRow),
+    leakExamples: leaks,
     findings: findingsBlock(report, options),
     checkRun: checkRunBlock(options),
     footer: footerBlock(report),
     hasExamples: report.datasets.some(d =>
       d.change.largestAddedPatterns.slice(0, PATTERNS_SHOWN).some(p => p.examples.length > 0)
-    )
+    ),
+    hasRealismExamples: report.datasets.some(hasRealismExamples) || leaks.some(l => l !== null)
   }
 }
 
 function trimNote(parts: Parts, plan: Plan, full: Plan): string | null {
   const left: string[] = []
+  if (full.realismExamples && !plan.realismExamples)
+    left.push('example rows of the realism gaps and eval-set leaks')
   if (full.examples && !plan.examples) left.push('example rows of the largest patterns')
   if (full.findings && !plan.findings) left.push('the findings list')
   const withDetails = (upTo: number) =>
@@ -362,6 +378,10 @@ function trimNote(parts: Parts, plan: Plan, full: Plan): string | null {
       .length
   const detailsLeft = withDetails(full.detailDatasets) - withDetails(plan.detailDatasets)
   if (detailsLeft > 0) left.push(`pattern and cascade details of ${formatCount(detailsLeft)} datasets`)
+  const withRealism = (upTo: number) =>
+    parts.realismWithoutExamples.slice(0, upTo).filter(r => r !== null).length
+  const realismLeft = withRealism(full.realismDatasets) - withRealism(plan.realismDatasets)
+  if (realismLeft > 0) left.push(`the realism sections of ${formatCount(realismLeft)} datasets`)
   if (plan.datasetRows < full.datasetRows) {
     left.push(
       `${formatCount(full.datasetRows - plan.datasetRows)} of ${formatCount(full.datasetRows)} dataset rows`
@@ -386,6 +406,13 @@ function assemble(parts: Parts, plan: Plan, full: Plan): string {
     const charts = parts.charts.slice(0, plan.datasetRows).filter((c): c is string => c !== null)
     blocks.push(mixBlock(charts, plan.datasetRows > MIX_CHARTS_SHOWN))
   }
+  const realism = plan.realismExamples ? parts.realismWithExamples : parts.realismWithoutExamples
+  blocks.push(realismBlock(realism.slice(0, plan.realismDatasets).filter((r): r is string => r !== null)))
+  const leakRows = parts.leakageRows.slice(0, plan.datasetRows).filter((r): r is string[] => r !== null)
+  const leaks = plan.realismExamples
+    ? parts.leakExamples.slice(0, plan.datasetRows).filter((l): l is string => l !== null)
+    : []
+  blocks.push(leakageBlock(parts.leakageIntro, leakRows, leaks))
   const patterns = plan.examples ? parts.patternsWithExamples : parts.patternsWithoutExamples
   for (let i = 0; i < plan.detailDatasets; i++) blocks.push(patterns[i] ?? null, parts.cascades[i] ?? null)
   if (plan.findings) blocks.push(parts.findings)
@@ -411,18 +438,21 @@ function largestFitting(max: number, fits: (n: number) => boolean): number {
 
 /**
  * The report as GitHub-flavoured markdown, at most `maxBytes` UTF-8 bytes. When it does not fit, whole sections
- * are left out in this order: example rows, the findings list, per-dataset pattern and cascade sections (last
- * dataset first), dataset table rows beyond the first few, then passing and skipped gate rows; a note says what
- * was left out. Tables and HTML elements are never cut.
+ * are left out in this order: example rows (of the realism gaps and leaks, then of the patterns), the findings
+ * list, per-dataset pattern and cascade sections (last dataset first), per-dataset realism sections (last
+ * first), dataset table rows (and their leakage rows) beyond the first few, then passing and skipped gate rows;
+ * a note says what was left out. Tables and HTML elements are never cut.
  */
 export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
   const maxBytes = options.maxBytes ?? COMMENT_MAX_BYTES
   const parts = partsOf(report, options)
   const n = report.datasets.length
   const full: Plan = {
+    realismExamples: parts.hasRealismExamples,
     examples: parts.hasExamples,
     findings: parts.findings !== null,
     detailDatasets: n,
+    realismDatasets: n,
     datasetRows: n,
     ruleRows: parts.ruleRows.length
   }
@@ -430,12 +460,15 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
 
   let plan = { ...full }
   if (fits(plan)) return assemble(parts, plan, full)
+  plan = { ...plan, realismExamples: false }
+  if (fits(plan)) return assemble(parts, plan, full)
   plan = { ...plan, examples: false }
   if (fits(plan)) return assemble(parts, plan, full)
   plan = { ...plan, findings: false }
   if (fits(plan)) return assemble(parts, plan, full)
 
   plan.detailDatasets = largestFitting(n, k => fits({ ...plan, detailDatasets: k }))
+  if (!fits(plan)) plan.realismDatasets = largestFitting(n, k => fits({ ...plan, realismDatasets: k }))
   if (!fits(plan)) {
     plan.datasetRows = largestFitting(n, k => fits({ ...plan, datasetRows: k }))
     if (!fits(plan)) plan.ruleRows = largestFitting(full.ruleRows, k => fits({ ...plan, ruleRows: k }))

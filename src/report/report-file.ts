@@ -17,6 +17,9 @@ const MAX_PATTERNS = 100
 const MAX_EXAMPLES = 100
 const MAX_RESULTS = 20_000
 const MAX_PARAMETERS = 100
+/** A realism comparison has 11 features and at most as many gaps. */
+const MAX_FEATURES = 64
+const MAX_EVAL_SETS = 1000
 const MAX_TEXT = 10_000
 const MAX_NAME = 4096
 const MAX_SHORT = 200
@@ -104,7 +107,75 @@ const finding = object(
   },
   ['kind', 'file', 'message', 'side']
 )
-const dataset = object({
+const number = { type: 'number' }
+const examples = {
+  examplesA: list(rowRef, MAX_EXAMPLES),
+  examplesB: list(rowRef, MAX_EXAMPLES),
+  exampleTextsA: list(text(), MAX_EXAMPLES),
+  exampleTextsB: list(text(), MAX_EXAMPLES)
+}
+const featureComparison = object({
+  feature: text(MAX_SHORT),
+  description: text(MAX_SHORT),
+  kind: enumOf(['rate', 'length']),
+  a: number,
+  b: number,
+  divergence: number,
+  ...examples
+})
+const gap = object({ feature: text(MAX_SHORT), sentence: text(), divergence: number, ...examples })
+const comparison = {
+  anyOf: [
+    { type: 'null' },
+    object({
+      labelA: text(MAX_SHORT),
+      labelB: text(MAX_SHORT),
+      rowsA: count,
+      rowsB: count,
+      sampledA: count,
+      sampledB: count,
+      features: list(featureComparison, MAX_FEATURES),
+      vocabularyDivergence: number,
+      separability: nullableNumber,
+      gaps: list(gap, MAX_FEATURES)
+    })
+  ]
+}
+const realism = {
+  anyOf: [
+    { type: 'null' },
+    object({
+      sampleSize: count,
+      baseline: { enum: ['real', 'reference', 'none', null] },
+      reference: { type: ['string', 'null'], maxLength: MAX_NAME },
+      realVsSynthetic: comparison,
+      existingVsAdded: comparison
+    })
+  ]
+}
+const leak = object({
+  kind: enumOf(['exact', 'normalised', 'near-duplicate']),
+  evalSet: text(MAX_NAME),
+  row: rowRef,
+  text: text(),
+  evalRow: rowRef,
+  similarity: number
+})
+const leakage = {
+  anyOf: [
+    { type: 'null' },
+    object({
+      evalSets: list(object({ name: text(MAX_NAME), rows: count, ownRows: count }), MAX_EVAL_SETS),
+      checked: count,
+      exact: count,
+      normalised: count,
+      nearDuplicate: count,
+      leaks: list(leak, MAX_FINDINGS),
+      leaksOmitted: count
+    })
+  ]
+}
+const datasetProperties = {
   name: text(MAX_NAME),
   status: enumOf(['added', 'deleted', 'modified']),
   format: enumOf(['jsonl', 'json', 'csv', 'tsv', 'parquet', 'mixed']),
@@ -112,8 +183,16 @@ const dataset = object({
   head: side,
   change,
   findings: list(finding, MAX_FINDINGS),
-  findingsOmitted: count
-})
+  findingsOmitted: count,
+  realism,
+  leakage
+}
+// A report written before the realism report and eval sets existed has neither key; the renderers read a missing
+// one as null.
+const dataset = object(
+  datasetProperties,
+  Object.keys(datasetProperties).filter(key => key !== 'realism' && key !== 'leakage')
+)
 const ruleResult = object(
   {
     rule: text(MAX_SHORT),

@@ -1,7 +1,7 @@
 // The CLI's report: compact plain text, coloured only when asked. Dataset text goes through plainText, so a row
 // holding ESC sequences cannot recolour, move the cursor in, retitle or clear the reader's terminal.
 
-import type { DatasetReport, Report, RuleOutcome, RuleResult } from '../types.js'
+import type { DatasetReport, RealismComparison, Report, RuleOutcome, RuleResult } from '../types.js'
 import { plainText } from './escape.js'
 import {
   formatAddedRemoved,
@@ -10,7 +10,9 @@ import {
   formatPercent,
   formatRatio,
   formatRuleChange,
+  formatSeparability,
   formatThreshold,
+  separabilityWords,
   shortSha
 } from './format.js'
 
@@ -19,6 +21,8 @@ export interface TerminalOptions {
 }
 
 const TOP_PATTERNS = 3
+const TOP_GAPS = 3
+const GAP_MAX_LENGTH = 160
 const FINDINGS_SHOWN = 5
 const NAME_MAX_LENGTH = 120
 const KEY_MAX_LENGTH = 100
@@ -90,6 +94,67 @@ function datasetLines(d: DatasetReport, paint: ReturnType<typeof painter>): stri
         )}`
       )
     }
+  }
+  lines.push(...realismLines(d), ...leakageLines(d))
+  return lines
+}
+
+function comparisonLine(c: RealismComparison, heading: string): string {
+  const value = typeof c.separability === 'number' ? c.separability : null
+  const separability =
+    value === null
+      ? 'separability not measured (fewer than 10 sampled rows a side)'
+      : `separability ${formatSeparability(value)} (${separabilityWords(value)})`
+  const gaps = c.gaps.length === 0 ? ', no gaps' : ''
+  return `${INDENT}${INDENT}${heading}: ${separability}${gaps}`
+}
+
+/** Separability and the top gaps of each comparison; a one-sided comparison has neither, so it gets a note. */
+function realismLines(d: DatasetReport): string[] {
+  const realism = d.realism ?? null
+  if (realism === null) return []
+  const lines: string[] = []
+  const synthetic = realism.realVsSynthetic
+  if (synthetic !== null && realism.baseline === 'none') {
+    lines.push(
+      `${INDENT}${INDENT}realism: no real rows and no realism.reference to compare the synthetic rows with`
+    )
+  } else if (synthetic !== null) {
+    const against =
+      realism.baseline === 'reference'
+        ? `reference ${plainText(realism.reference ?? '', NAME_MAX_LENGTH)}`
+        : 'real'
+    lines.push(comparisonLine(synthetic, `realism, ${against} vs synthetic`))
+    for (const gap of synthetic.gaps.slice(0, TOP_GAPS)) {
+      lines.push(`${INDENT.repeat(3)}${plainText(gap.sentence, GAP_MAX_LENGTH)}`)
+    }
+  }
+  const added = realism.existingVsAdded
+  if (added !== null) {
+    lines.push(comparisonLine(added, 'realism, existing vs added'))
+    for (const gap of added.gaps.slice(0, TOP_GAPS)) {
+      lines.push(`${INDENT.repeat(3)}${plainText(gap.sentence, GAP_MAX_LENGTH)}`)
+    }
+  }
+  return lines
+}
+
+function leakageLines(d: DatasetReport): string[] {
+  const leakage = d.leakage ?? null
+  if (leakage === null) return []
+  const counts = `${formatCount(leakage.exact)} exact, ${formatCount(leakage.normalised)} normalised, ${formatCount(
+    leakage.nearDuplicate
+  )} near-duplicate`
+  const lines = [
+    `${INDENT}${INDENT}eval leaks: ${counts} (of ${formatCount(leakage.checked)} added rows checked)`
+  ]
+  const first = leakage.leaks[0]
+  if (first !== undefined) {
+    const where = plainText(`${first.row.file}:${first.row.line}`, NAME_MAX_LENGTH)
+    const evalWhere = plainText(`${first.evalRow.file}:${first.evalRow.line}`, NAME_MAX_LENGTH)
+    lines.push(
+      `${INDENT.repeat(3)}first: ${plainText(first.kind)} ${where} ${first.kind === 'near-duplicate' ? 'resembles' : 'repeats'} ${evalWhere} (${plainText(first.evalSet, NAME_MAX_LENGTH)})`
+    )
   }
   return lines
 }

@@ -35,6 +35,13 @@ export interface FeatureComparison {
   examplesA: RowRef[]
   /** Up to 3 rows of side B showing the feature. */
   examplesB: RowRef[]
+  /**
+   * The examples' text, cut to a readable length, in the order of `examplesA`: the input for an input feature,
+   * the output for an output feature. Untrusted: escape before rendering.
+   */
+  exampleTextsA: string[]
+  /** The same for `examplesB`. */
+  exampleTextsB: string[]
 }
 
 export interface Gap {
@@ -44,6 +51,9 @@ export interface Gap {
   divergence: number
   examplesA: RowRef[]
   examplesB: RowRef[]
+  /** The examples' text, as in FeatureComparison. Untrusted: escape before rendering. */
+  exampleTextsA: string[]
+  exampleTextsB: string[]
 }
 
 export interface RealismComparison {
