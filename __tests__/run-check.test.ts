@@ -2,6 +2,9 @@
 // `dataset-guard check` for added, removed, moved, renamed, edited and deleted dataset files.
 
 import { afterEach, describe, expect, it } from '@jest/globals'
+import { createHash } from 'node:crypto'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { defaultConfig, parseConfig } from '../src/config/load-config.js'
 import { runCheck } from '../src/run-check.js'
 import type { DatasetReport, Report } from '../src/types.js'
@@ -253,7 +256,30 @@ describe('runCheck on a git repository', () => {
     expect(report.datasets.map(d => d.name)).toEqual(['data/big.jsonl'])
     const finding = dataset(report, 'data/big.jsonl').findings[0]
     expect(finding).toMatchObject({ kind: 'lfs-pointer', file: 'data/big.jsonl' })
-    expect(finding?.message).toContain('lfs: true')
+    expect(finding?.message).toContain('git lfs fetch')
+  })
+
+  it('reads a dataset kept in Git LFS from the local LFS store once its objects are fetched', async () => {
+    const r = repo()
+    r.write('keep.txt', 'x\n')
+    const base = r.commit('base')
+    const content = jsonl(human(0, 4))
+    const oid = createHash('sha256').update(content).digest('hex')
+    r.write(
+      'data/lfs.jsonl',
+      `version https://git-lfs.github.com/spec/v1\noid sha256:${oid}\nsize ${Buffer.byteLength(content)}\n`
+    )
+    const head = r.commit('head')
+    const missing = await runCheck({ repo: r.dir, base, head, config: defaultConfig() })
+    expect(dataset(missing, 'data/lfs.jsonl').findings[0]).toMatchObject({ kind: 'lfs-pointer' })
+
+    const store = join(r.dir, '.git', 'lfs', 'objects', oid.slice(0, 2), oid.slice(2, 4))
+    mkdirSync(store, { recursive: true })
+    writeFileSync(join(store, oid), content)
+    const fetched = await runCheck({ repo: r.dir, base, head, config: defaultConfig() })
+    const d = dataset(fetched, 'data/lfs.jsonl')
+    expect(d.findings).toEqual([])
+    expect(d.head?.rows).toBe(4)
   })
 
   it('compares with the merge base, so rows added on the base branch meanwhile are not "removed"', async () => {

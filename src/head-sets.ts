@@ -8,14 +8,11 @@ import { globMatcher } from './config/glob-matcher.js'
 import type { Config, RowSetConfig } from './config/types.js'
 import type { PlannedFile } from './dataset-plan.js'
 import type { BlobStore } from './git/blobs.js'
-import { parseLfsPointer } from './git/lfs-pointer.js'
+import { openBlob } from './git/lfs-objects.js'
 import type { TreeListing } from './git/tree.js'
 import { formatFromPath } from './readers/format.js'
 import { readRows } from './readers/rows.js'
 import type { Row } from './types.js'
-
-/** Bytes read to recognise a Git LFS pointer (pointer files are under 1 KiB). */
-const LFS_SNIFF_BYTES = 1024
 
 /** The files of a row set at head, sorted by path; files whose format is unknown are left out. */
 export function headSetFiles(set: RowSetConfig, tree: TreeListing): PlannedFile[] {
@@ -41,13 +38,13 @@ async function readHeadSet(
   log: (line: string) => void
 ): Promise<void> {
   for (const file of files) {
-    const pointer = parseLfsPointer(await blobs.peek(file.blob, LFS_SNIFF_BYTES))
-    if (pointer) {
-      log(`${set.name}: ${file.path} is a Git LFS pointer, not the data; skipped`)
+    const content = await openBlob(blobs, file.blob)
+    if (content.kind === 'lfs-missing') {
+      log(`${set.name}: ${file.path} is a Git LFS pointer whose object has not been fetched; skipped`)
       continue
     }
     let problems = 0
-    for await (const item of readRows(blobs.read(file.blob), {
+    for await (const item of readRows(content.source, {
       file: file.path,
       format: file.format,
       fields: set.fields

@@ -19,6 +19,7 @@ import { actionOutputs, checkConclusion, commentMarker, commentPlan, stepFails }
 import { loadConfig, thresholdsFor } from './config/load-config.js'
 import { evaluateGate } from './gate/evaluate-gate.js'
 import { ensureCommits } from './git/ensure-commits.js'
+import { fetchLfsObjects } from './git/lfs-objects.js'
 import { apiFailure, isPermissionDenied, permissionsBlock, type Permission } from './github/api-errors.js'
 import { completeCheckRun, createCheckRun, type CheckRunRef } from './github/check-run.js'
 import type { GitHubClient, RepoRef } from './github/client.js'
@@ -370,6 +371,10 @@ async function analyseMode(ctx: RunContext): Promise<void> {
       required: inputs.configRequired
     })
     const commits = await ensureCommits(ctx.workspace, { base: target.base, head: target.head }, log)
+    // Datasets kept in Git LFS are pointers in git: fetch both commits' objects so they can be read exactly.
+    if (await fetchLfsObjects(ctx.workspace, [commits.base, commits.head])) {
+      log('Fetched the Git LFS objects of both commits')
+    }
     await publisher.startCheckRun(commits.head)
     report = await runCheck({
       repo: ctx.workspace,

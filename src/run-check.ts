@@ -11,7 +11,7 @@ import { evaluateGate } from './gate/evaluate-gate.js'
 import { BlobStore } from './git/blobs.js'
 import { changedFiles } from './git/changed-files.js'
 import { mergeBase, resolveCommit } from './git/commits.js'
-import { parseLfsPointer } from './git/lfs-pointer.js'
+import { lfsMissingMessage, openBlob } from './git/lfs-objects.js'
 import { listTree, type TreeListing } from './git/tree.js'
 import { readEvalSets, readReference } from './head-sets.js'
 import { readRows } from './readers/rows.js'
@@ -20,8 +20,6 @@ import { VERSION } from './version.js'
 
 /** Findings kept per dataset; the rest are counted, so one broken file cannot flood memory or the report. */
 const MAX_FINDINGS_PER_DATASET = 200
-/** Bytes read to recognise a Git LFS pointer (pointer files are under 1 KiB). */
-const LFS_SNIFF_BYTES = 1024
 /** A progress line every so many rows on long files. */
 const PROGRESS_EVERY_ROWS = 250_000
 
@@ -170,22 +168,16 @@ async function readFile(
   blobs: BlobStore,
   log: (line: string) => void
 ): Promise<boolean> {
-  const pointer = parseLfsPointer(await blobs.peek(file.blob, LFS_SNIFF_BYTES))
-  if (pointer) {
-    findings.add({
-      kind: 'lfs-pointer',
-      file: file.path,
-      side,
-      message:
-        `is a Git LFS pointer (${pointer.size} bytes of data not in git): fetch the objects (` +
-        '`git lfs fetch` for both commits; in Actions, `actions/checkout` with `lfs: true`) to analyse it'
-    })
+  const content = await openBlob(blobs, file.blob)
+  if (content.kind === 'lfs-missing') {
+    findings.add({ kind: 'lfs-pointer', file: file.path, side, message: lfsMissingMessage(content.pointer) })
     return false
   }
-  log(`reading ${side} ${file.path}`)
+  const lfs = content.lfsOid ? ` (Git LFS object ${content.lfsOid.slice(0, 12)})` : ''
+  log(`reading ${side} ${file.path}${lfs}`)
   let rows = 0
   let readable = true
-  for await (const item of readRows(blobs.read(file.blob), {
+  for await (const item of readRows(content.source, {
     file: file.path,
     format: file.format,
     fields: plan.fields,

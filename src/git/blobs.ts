@@ -104,7 +104,7 @@ interface OpenBlob {
 const FOUND_HEADER = /^([0-9a-f]+) ([a-z]+) (\d+)$/
 
 export class BlobStore {
-  private readonly repo: string
+  readonly repo: string
   private batch: BatchProcess | null = null
   private open: OpenBlob | null = null
   /** Serialises every conversation with the batch process: one request/answer on the pipe at a time. */

@@ -5,6 +5,8 @@
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { isAbsolute, join } from 'node:path'
+import type { BlobStore } from './blobs.js'
+import { parseLfsPointer, type LfsPointer } from './lfs-pointer.js'
 import { gitResult, runGit } from './run-git.js'
 
 const OID = /^[0-9a-f]{64}$/
@@ -44,4 +46,31 @@ export async function fetchLfsObjects(repo: string, commits: string[], remote = 
   if (!(await hasGitLfs(repo))) return false
   const result = await gitResult(repo, ['lfs', 'fetch', remote, ...commits])
   return result.exitCode === 0
+}
+
+/** Bytes read to recognise a Git LFS pointer (pointer files are under 1 KiB). */
+const LFS_SNIFF_BYTES = 1024
+
+export type BlobContent =
+  | { kind: 'bytes'; source: AsyncIterable<Uint8Array>; lfsOid: string | null }
+  | { kind: 'lfs-missing'; pointer: LfsPointer }
+
+/**
+ * A file's content at a commit: the blob itself, or, when the blob is a Git LFS pointer, the fetched object it
+ * points to. `lfs-missing` when the object has not been fetched.
+ */
+export async function openBlob(blobs: BlobStore, blob: string): Promise<BlobContent> {
+  const pointer = parseLfsPointer(await blobs.peek(blob, LFS_SNIFF_BYTES))
+  if (!pointer) return { kind: 'bytes', source: blobs.read(blob), lfsOid: null }
+  const stored = await lfsObjectPath(blobs.repo, pointer.oid)
+  if (!stored) return { kind: 'lfs-missing', pointer }
+  return { kind: 'bytes', source: readLfsObject(stored), lfsOid: pointer.oid }
+}
+
+/** The finding's message for an LFS pointer whose object is missing. */
+export function lfsMissingMessage(pointer: LfsPointer): string {
+  return (
+    `is a Git LFS pointer (${pointer.size} bytes of data not in git) and its object has not been fetched: ` +
+    'run `git lfs fetch origin <base> <head>` to analyse it (the action does this itself when git-lfs is installed)'
+  )
 }
