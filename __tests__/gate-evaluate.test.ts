@@ -1,3 +1,4 @@
+import { formatPercent } from '../src/report/format.js'
 import { describe, expect, it } from '@jest/globals'
 import { DEFAULT_THRESHOLDS, RULES } from '../src/config/defaults.js'
 import type { Thresholds } from '../src/config/types.js'
@@ -108,6 +109,7 @@ describe('evaluateGate', () => {
       baseValue: 0.96,
       comparator: '>=',
       threshold: 0.5,
+      unit: 'ratio',
       level: 'fail',
       outcome: 'pass'
     })
@@ -390,13 +392,25 @@ describe('formatRuleValue and describeResult', () => {
     expect(formatRuleValue('min-real-fraction', null)).toBe('n/a')
   })
 
+  it('prints a value as the report tables do, so the headline and the tables agree', () => {
+    const realFraction = resultFor(
+      evaluateGate([dataset({ head: side({ mix: mix(66, 180, 0) }) })], defaults).results,
+      'min-real-fraction'
+    )
+    expect(describeResult(realFraction)).toBe(
+      `real fraction ${formatPercent(66 / 246)} < ${formatPercent(0.7)}`
+    )
+    expect(formatPercent(66 / 246)).toBe('26.8%')
+  })
+
   it('adds digits when a crossed value would print like its threshold', () => {
     const realFraction = resultFor(
-      evaluateGate([dataset({ head: side({ mix: mix(695, 305, 0) }) })], defaults).results,
+      evaluateGate([dataset({ head: side({ mix: mix(6995, 3005, 0) }) })], defaults).results,
       'min-real-fraction'
     )
     expect(realFraction.outcome).toBe('fail')
-    expect(describeResult(realFraction)).toBe('real fraction 69.5% < 70.0%')
+    // 69.95% prints as 70.0%, so 70% with its `.0` dropped: as the threshold would read.
+    expect(describeResult(realFraction)).toBe('real fraction 69.95% < 70.00%')
     const ratio = resultFor(
       evaluateGate(
         [dataset({ base: side({ uniquePatternRatio: 0.499 }), head: side({ uniquePatternRatio: 0.499 }) })],

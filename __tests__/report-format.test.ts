@@ -1,3 +1,4 @@
+import { ruleUnit } from '../src/gate/evaluate-gate.js'
 import { describe, expect, it } from '@jest/globals'
 import {
   formatAddedRemoved,
@@ -59,8 +60,9 @@ describe('rule values', () => {
     ['min-real-fraction', 'real fraction', 'percent'],
     ['max-unknown-fraction', 'unknown-provenance fraction', 'percent'],
     ['max-invalid-rows', 'unparseable rows', 'count']
-  ])('reads %s as a %s', (rule, metric, kind) => {
-    expect(ruleValueKind({ rule, metric })).toBe(kind)
+  ])('reads %s (%s) as a %s, the unit the gate states', (rule, _metric, kind) => {
+    expect(ruleUnit(rule)).toBe(kind)
+    expect(ruleValueKind({ unit: ruleUnit(rule) })).toBe(kind)
   })
   it('formats thresholds and base → head in the rule’s unit', () => {
     const real = buildRule({

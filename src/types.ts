@@ -208,6 +208,8 @@ export interface DatasetReport {
 }
 
 export type RuleLevel = 'fail' | 'warn'
+/** How a rule's value reads: a ratio (`0.52`), a fraction shown as a percentage (`64%`), or a count. */
+export type ValueUnit = 'ratio' | 'percent' | 'count'
 export type RuleOutcome = 'pass' | 'warn' | 'fail' | 'skipped'
 
 export interface RuleResult {
@@ -220,6 +222,7 @@ export interface RuleResult {
   baseValue?: number | null
   comparator: '>=' | '<='
   threshold: number
+  unit: ValueUnit
   level: RuleLevel
   outcome: RuleOutcome
   /** Why a rule was skipped, or what a failure means, in one sentence. */

@@ -1,5 +1,6 @@
 // Hand-built Report objects for the renderer tests: sensible defaults, override only what a test is about.
 
+import { ruleUnit } from '../../src/gate/evaluate-gate.js'
 import type {
   ChangeMetrics,
   DatasetRealism,
@@ -122,6 +123,7 @@ export function buildRule(overrides: Partial<RuleResult> = {}): RuleResult {
     threshold: 0.5,
     level: 'fail',
     outcome: 'fail',
+    unit: ruleUnit(overrides.rule ?? 'min-unique-pattern-ratio'),
     ...overrides
   }
 }

@@ -2,7 +2,14 @@
 // Pure, so the action, the CLI and the tests reach the same verdict from the same reports.
 import { RULES, type RuleName } from '../config/defaults.js'
 import type { Thresholds } from '../config/types.js'
-import type { DatasetReport, RealismComparison, RuleResult, SideMetrics, Verdict } from '../types.js'
+import type {
+  DatasetReport,
+  RealismComparison,
+  RuleResult,
+  SideMetrics,
+  ValueUnit,
+  Verdict
+} from '../types.js'
 
 /**
  * Metrics are floating-point quotients (0.8 - 0.7 = 0.10000000000000009), so a value that equals its
@@ -18,7 +25,7 @@ const RATIO_DIGITS = 2
  */
 const RATIO_SIGNIFICANT_BELOW = 0.01
 
-type ValueKind = 'ratio' | 'percent' | 'count'
+type ValueKind = ValueUnit
 
 interface Measurement {
   value: number | null
@@ -234,6 +241,7 @@ function datasetResults(dataset: DatasetReport, thresholds: Required<Thresholds>
       ...(measured.baseValue !== undefined && { baseValue: measured.baseValue }),
       comparator: comparatorOf(rule),
       threshold: threshold.value,
+      unit: spec.kind,
       level: threshold.level,
       outcome: 'pass'
     }
@@ -280,7 +288,11 @@ function headline(
   return `${checked}: all rules pass`
 }
 
-function kindOf(rule: string): ValueKind {
+/** Decimals of a percentage in a headline, the same as in the report's tables. */
+const PERCENT_DIGITS = 1
+
+/** The unit of a rule's value, by its config key. */
+export function ruleUnit(rule: string): ValueKind {
   if (Object.hasOwn(RULE_SPECS, rule)) return RULE_SPECS[rule as RuleName].kind
   return rule === 'min-added-rows' ? 'count' : 'ratio'
 }
@@ -288,7 +300,9 @@ function kindOf(rule: string): ValueKind {
 function formatted(kind: ValueKind, value: number, extraDigits: number): string {
   let text: string
   if (kind === 'count') text = String(Math.round(value))
-  else if (kind === 'percent') text = `${(value * 100).toFixed(extraDigits)}%`
+  // One decimal, `.0` dropped, as the report's tables print it: `26.8%`, `70%`.
+  else if (kind === 'percent')
+    text = `${(value * 100).toFixed(PERCENT_DIGITS + extraDigits).replace(/\.0$/, '')}%`
   else text = value.toFixed(ratioDigits(value) + extraDigits)
   // Floating-point noise below zero (a drop of -1e-17) would print as `-0.00`.
   return /^-0(\.0*)?%?$/.test(text) ? text.slice(1) : text
@@ -305,7 +319,7 @@ function ratioDigits(value: number): number {
  * percentages (`64%`), counts as integers.
  */
 export function formatRuleValue(rule: string, value: number | null): string {
-  return value === null ? 'n/a' : formatted(kindOf(rule), value, 0)
+  return value === null ? 'n/a' : formatted(ruleUnit(rule), value, 0)
 }
 
 /** One rule's result in words: `unique-pattern ratio 0.04 < 0.50`, or why it was skipped. */
@@ -319,7 +333,7 @@ export function describeResult(r: RuleResult): string {
     return `${r.metric} ${formatRuleValue(r.rule, r.value)} ${r.comparator} ${formatRuleValue(r.rule, r.threshold)}`
   }
   const crossing = r.comparator === '>=' ? '<' : '>'
-  const [value, threshold] = distinctTexts(kindOf(r.rule), r.value, r.threshold)
+  const [value, threshold] = distinctTexts(ruleUnit(r.rule), r.value, r.threshold)
   return `${r.metric} ${value} ${crossing} ${threshold}`
 }
 

@@ -1,7 +1,7 @@
 // Number formatting shared by the markdown and terminal reports. Kept here rather than imported from gate/ so the
 // renderers stay pure leaves of the module graph.
 
-import type { RuleResult } from '../types.js'
+import type { RuleResult, ValueUnit } from '../types.js'
 
 /** Shown wherever a number is missing (no rows, nothing added, no known provenance). */
 export const MISSING = '—'
@@ -73,17 +73,11 @@ export function formatAddedRemoved(added: number, removed: number): string {
   return `+${formatCount(added)} / ${MINUS}${formatCount(removed)}`
 }
 
-export type ValueKind = 'ratio' | 'percent' | 'count'
+export type ValueKind = ValueUnit
 
-/**
- * How a rule's value reads. Rules are named by their config key (`min-real-fraction`, `max-invalid-rows`); the
- * metric's plain name is the fallback for rules this table does not know.
- */
-export function ruleValueKind(rule: Pick<RuleResult, 'rule' | 'metric'>): ValueKind {
-  const name = `${rule.rule} ${rule.metric}`.toLowerCase()
-  if (/fraction|share|percent/.test(name)) return 'percent'
-  if (/invalid|rows\b|count/.test(name) && !/ratio/.test(name)) return 'count'
-  return 'ratio'
+/** How a rule's value reads: the gate states each rule's unit. */
+export function ruleValueKind(rule: Pick<RuleResult, 'unit'>): ValueKind {
+  return rule.unit
 }
 
 export function formatValue(kind: ValueKind, value: number | null | undefined): string {
@@ -93,14 +87,12 @@ export function formatValue(kind: ValueKind, value: number | null | undefined): 
 }
 
 /** A rule's value, formatted for its kind. */
-export function formatRuleValue(rule: Pick<RuleResult, 'rule' | 'metric'>, value: number | null | undefined) {
+export function formatRuleValue(rule: Pick<RuleResult, 'unit'>, value: number | null | undefined) {
   return formatValue(ruleValueKind(rule), value)
 }
 
 /** `≥ 0.50` / `≤ 10%`. */
-export function formatThreshold(
-  rule: Pick<RuleResult, 'rule' | 'metric' | 'comparator' | 'threshold'>
-): string {
+export function formatThreshold(rule: Pick<RuleResult, 'unit' | 'comparator' | 'threshold'>): string {
   const symbol = rule.comparator === '>=' ? '≥' : '≤'
   return `${symbol} ${formatRuleValue(rule, rule.threshold)}`
 }

@@ -202,11 +202,12 @@ const ruleResult = object(
     baseValue: nullableNumber,
     comparator: enumOf(['>=', '<=']),
     threshold: { type: 'number' },
+    unit: enumOf(['ratio', 'percent', 'count']),
     level: enumOf(['fail', 'warn']),
     outcome: enumOf(['pass', 'warn', 'fail', 'skipped']),
     note: text(MAX_TEXT)
   },
-  ['rule', 'dataset', 'metric', 'value', 'comparator', 'threshold', 'level', 'outcome']
+  ['rule', 'dataset', 'metric', 'value', 'comparator', 'threshold', 'unit', 'level', 'outcome']
 )
 const commit = object({ ref: text(MAX_NAME), sha })
 
