@@ -49,6 +49,31 @@ describe('readDelimited (CSV)', () => {
     ])
   })
 
+  it('counts lines as git does (LF only), whatever stray CRs or mixed line ends the file has', async () => {
+    // A stray CR first once made csv-parse take CR as the only line end: the whole file was one record.
+    expect(await readCsv('\r\r\nprompt,b\nx,2\ny,3\n')).toEqual([
+      { kind: 'record', line: 3, record: { prompt: 'x', b: '2' } },
+      { kind: 'record', line: 4, record: { prompt: 'y', b: '3' } }
+    ])
+    // Mixed CRLF and LF: each row at its own line, no line break left inside a field.
+    expect(await readCsv('prompt,b\r\nx,2\ny,3\r\nz,4\n')).toEqual([
+      { kind: 'record', line: 2, record: { prompt: 'x', b: '2' } },
+      { kind: 'record', line: 3, record: { prompt: 'y', b: '3' } },
+      { kind: 'record', line: 4, record: { prompt: 'z', b: '4' } }
+    ])
+    // A lone CR inside quotes is not a line.
+    expect(await readCsv('prompt,b\nx,"a\rb"\ny,3\n')).toEqual([
+      { kind: 'record', line: 2, record: { prompt: 'x', b: 'a\rb' } },
+      { kind: 'record', line: 3, record: { prompt: 'y', b: '3' } }
+    ])
+  })
+
+  it('refuses CR-only line ends with a fatal item rather than reading the file as one header row', async () => {
+    expect(await readCsv('prompt,b\rx,2\ry,3\r')).toEqual([
+      { kind: 'fatal', reason: expect.stringMatching(/lines ending in CR alone .* LF or CRLF/) }
+    ])
+  })
+
   it('gives a fatal item for duplicate header names', async () => {
     const items = await readCsv('text,label,text\na,b,c\n')
     expect(items).toHaveLength(1)

@@ -272,6 +272,7 @@ describe('runCheck on a git repository', () => {
     const head = r.commit('head')
     const missing = await runCheck({ repo: r.dir, base, head, config: defaultConfig() })
     expect(dataset(missing, 'data/lfs.jsonl').findings[0]).toMatchObject({ kind: 'lfs-pointer' })
+    expect(missing.verdict.results.find(x => x.rule === 'max-invalid-rows')?.outcome).toBe('fail')
 
     const store = join(r.dir, '.git', 'lfs', 'objects', oid.slice(0, 2), oid.slice(2, 4))
     mkdirSync(store, { recursive: true })

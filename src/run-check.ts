@@ -14,6 +14,7 @@ import { mergeBase, resolveCommit } from './git/commits.js'
 import { lfsMissingMessage, openBlob } from './git/lfs-objects.js'
 import { listTree, type TreeListing } from './git/tree.js'
 import { readEvalSets, readReference } from './head-sets.js'
+import { isNotRowsReason } from './readers/json-array.js'
 import { readRows } from './readers/rows.js'
 import type { DataFormat, DatasetReport, Finding, Report } from './types.js'
 import { VERSION } from './version.js'
@@ -125,18 +126,19 @@ async function analyseDataset(
   for (const skipped of plan.skipped) {
     findings.add({ kind: 'skipped-file', file: skipped.path, message: skipped.reason, side: 'head' })
   }
-  let unreadable = 0
+  let notRows = 0
   for (const side of ['base', 'head'] as const) {
     for (const file of plan[side]) {
       analysis.addFile(side, file.path)
-      const ok = await readFile(file, side, plan, analysis, leakage, findings, blobs, log)
-      if (!ok) unreadable++
+      const read = await readFile(file, side, plan, analysis, leakage, findings, blobs, log)
+      if (read === 'not-rows') notRows++
     }
   }
-  // A changed `.json` file found without configuration that holds no rows at all (a settings file, a
-  // manifest) is not a dataset: leave it out rather than report it as broken.
+  // A changed `.json` file found without configuration that is well-formed JSON holding no rows at all (a
+  // settings file, a manifest) is not a dataset: leave it out rather than report it as broken. A broken one (a
+  // syntax error, binary, cut off) is reported: it may be a dataset, and skipping it would pass the gate.
   const files = plan.base.length + plan.head.length
-  if (plan.discovered && plan.head[0]?.format === 'json' && unreadable === files) {
+  if (plan.discovered && plan.head[0]?.format === 'json' && notRows === files) {
     log(`${plan.name}: not a dataset (no rows), skipped`)
     return null
   }
@@ -157,7 +159,10 @@ async function analyseDataset(
   }
 }
 
-/** Streams one file's rows into the analysis. Returns false when the file could not be read at all. */
+/**
+ * Streams one file's rows into the analysis. Says whether the file gave rows (or nothing at all: `read`), could
+ * not be read (`unreadable`), or is well-formed JSON that holds no rows (`not-rows`).
+ */
 async function readFile(
   file: PlannedFile,
   side: 'base' | 'head',
@@ -167,16 +172,19 @@ async function readFile(
   findings: FindingList,
   blobs: BlobStore,
   log: (line: string) => void
-): Promise<boolean> {
+): Promise<'read' | 'unreadable' | 'not-rows'> {
   const content = await openBlob(blobs, file.blob)
   if (content.kind === 'lfs-missing') {
     findings.add({ kind: 'lfs-pointer', file: file.path, side, message: lfsMissingMessage(content.pointer) })
-    return false
+    // Data the check never read must not pass the gate: the file counts as an unparseable row, like any
+    // other file that cannot be read.
+    analysis.addInvalid(side)
+    return 'unreadable'
   }
   const lfs = content.lfsOid ? ` (Git LFS object ${content.lfsOid.slice(0, 12)})` : ''
   log(`reading ${side} ${file.path}${lfs}`)
   let rows = 0
-  let readable = true
+  let read: 'read' | 'unreadable' | 'not-rows' = 'read'
   for await (const item of readRows(content.source, {
     file: file.path,
     format: file.format,
@@ -191,12 +199,15 @@ async function readFile(
       }
       if (++rows % PROGRESS_EVERY_ROWS === 0) log(`  ${file.path}: ${rows.toLocaleString('en-US')} rows`)
     } else if (item.fatal) {
-      readable = rows > 0
+      if (rows === 0) read = isNotRowsReason(item.reason) ? 'not-rows' : 'unreadable'
+      // What could not be read counts as (at least) one unparseable row, so the gate's rule on them fails: a
+      // binary or corrupt file must not pass a check that the same file with one bad line would fail.
+      analysis.addInvalid(side)
       findings.add({ kind: 'invalid-file', file: file.path, side, message: item.reason })
     } else {
       analysis.addInvalid(side)
       findings.add({ kind: 'invalid-row', file: file.path, line: item.line, side, message: item.reason })
     }
   }
-  return readable
+  return read
 }

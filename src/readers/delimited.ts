@@ -6,6 +6,9 @@ import { parse, type Parser } from 'csv-parse'
 import type { ByteSource, RecordItem } from './records.js'
 import { MAX_RECORD_BYTES, openText, shortReason } from './text-bytes.js'
 
+const CR_ONLY_REASON =
+  'the header row holds a carriage return: lines ending in CR alone (old Mac line ends) are not read; save the file with LF or CRLF line ends'
+
 /** What csv-parse hands `on_record` when `raw` is on. */
 interface RawRecord {
   record: string[]
@@ -24,6 +27,10 @@ export async function* readDelimited(source: ByteSource, delimiter: string): Asy
   const events: ParseEvent[] = []
   const parser = parse({
     delimiter,
+    // Lines end at LF, as git and GitHub count them. Left to itself csv-parse takes the first line ending it meets
+    // as the only one, so a stray CR at the start made the whole file one record (no rows, no finding), and a file
+    // mixing CRLF and LF kept the LFs inside fields and numbered lines past its end.
+    record_delimiter: ['\r\n', '\n'],
     raw: true,
     // Ragged rows and stray quotes are reported per row below instead of stopping the file.
     relax_column_count: true,
@@ -130,10 +137,12 @@ class RowBuilder {
         continue
       }
       const fields = event.fields
-      if (fields.length === 1 && fields[0] === '') continue // a blank line
+      if (fields.length === 1 && fields[0]?.trim() === '') continue // a blank line
       if (this.header === null) {
         this.header = fields.map(name => name.trim())
-        this.fatal = duplicateColumnReason(this.header)
+        this.fatal = fields.some(name => name.includes('\r'))
+          ? CR_ONLY_REASON
+          : duplicateColumnReason(this.header)
         continue
       }
       if (fields.length !== this.header.length) {
@@ -175,15 +184,10 @@ function duplicateColumnReason(header: string[]): string | null {
   return null
 }
 
-/** How many lines a row's raw text covers, its own line break included. */
+/** How many lines a row's raw text covers, its own line break included. Only LF ends a line, as in git. */
 function linesSpanned(raw: string): number {
-  let end = raw.length
-  if (raw.endsWith('\r\n')) end -= 2
-  else if (raw.endsWith('\n') || raw.endsWith('\r')) end -= 1
+  const end = raw.endsWith('\n') ? raw.length - 1 : raw.length
   let breaks = 0
-  for (let i = 0; i < end; i++) {
-    const code = raw.charCodeAt(i)
-    if (code === 0x0a || (code === 0x0d && raw.charCodeAt(i + 1) !== 0x0a)) breaks++
-  }
+  for (let i = 0; i < end; i++) if (raw.charCodeAt(i) === 0x0a) breaks++
   return breaks + 1
 }

@@ -30,6 +30,22 @@ const CLOSE_BRACE = 0x7d
 
 const NO_ARRAY_REASON =
   'the top-level object holds no array of rows (the first property whose value is an array is read)'
+const NOT_AN_ARRAY_PREFIX = 'expected a top-level array of objects, got '
+/** Top-level values that are JSON but not rows; anything else there is a syntax error. */
+const NON_ROW_KINDS = ['a string', 'a number', 'a boolean', 'null']
+const CUT_OFF_OBJECT_REASON = 'the file ends inside the top-level object: it may be cut off'
+
+/**
+ * Whether a fatal reason says the file is a JSON document that holds no rows (a settings file, a manifest),
+ * rather than a broken one: such a file, found without configuration, is not a dataset. A syntax error, a
+ * binary file or a cut-off document is never this.
+ */
+export function isNotRowsReason(reason: string): boolean {
+  if (reason === NO_ARRAY_REASON) return true
+  return (
+    reason.startsWith(NOT_AN_ARRAY_PREFIX) && NON_ROW_KINDS.includes(reason.slice(NOT_AN_ARRAY_PREFIX.length))
+  )
+}
 
 /**
  * Reads a `.json` file. Many tools (pandas `lines=True`, Hugging Face `to_json`) write JSON Lines under a `.json`
@@ -158,7 +174,7 @@ class ArrayScanner {
           else if (byte === OPEN_BRACE) {
             this.inObject = true
             this.state = 'object-key'
-          } else items.push(this.fatal(`expected a top-level array of objects, got ${scalarKind(byte)}`))
+          } else items.push(this.fatal(`${NOT_AN_ARRAY_PREFIX}${scalarKind(byte)}`))
           break
         case 'object-key':
           if (isSpace(byte) || byte === COMMA) break
@@ -270,9 +286,9 @@ class ArrayScanner {
             )
           ]
         }
-        return [{ kind: 'fatal', reason: NO_ARRAY_REASON }]
+        return [{ kind: 'fatal', reason: CUT_OFF_OBJECT_REASON }]
       default:
-        return [{ kind: 'fatal', reason: NO_ARRAY_REASON }]
+        return [{ kind: 'fatal', reason: CUT_OFF_OBJECT_REASON }]
     }
   }
 
