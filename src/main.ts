@@ -22,7 +22,7 @@ import { ensureCommits } from './git/ensure-commits.js'
 import { fetchLfsObjects } from './git/lfs-objects.js'
 import { apiFailure, isPermissionDenied, permissionsBlock, type Permission } from './github/api-errors.js'
 import { completeCheckRun, createCheckRun, type CheckRunRef } from './github/check-run.js'
-import type { GitHubClient, RepoRef } from './github/client.js'
+import { withRetries, type GitHubClient, type RepoRef, type RetryNote } from './github/client.js'
 import { pullRequestForHead } from './github/pull-request.js'
 import { deleteStickyComment, upsertStickyComment, type CommentResult } from './github/sticky-comment.js'
 import { tokenLogin } from './github/token-identity.js'
@@ -47,6 +47,11 @@ const LOG_LINE_MAX_CHARS = 2000
 /** A config error lists up to 20 problems; anything longer is cut rather than printed whole. */
 const ERROR_MAX_CHARS = 8000
 const SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/
+/**
+ * The first retry backoff in ms, for the end-to-end tests only: they make GitHub fail on cue and should not spend
+ * seconds waiting. Unset on a runner, where the client's own backoff applies.
+ */
+const RETRY_BASE_ENV = 'DATASET_GUARD_RETRY_BASE_MS'
 
 /** What the runner tells every step, read once. */
 interface RunContext {
@@ -95,7 +100,7 @@ async function runContext(inputs: ActionInputs): Promise<RunContext> {
   if (inputs.mode !== 'analyse') {
     if (repo === null) noClient = 'GITHUB_REPOSITORY (owner/name) is not set'
     else if (inputs.githubToken === '') noClient = 'the github-token input is empty'
-    else client = getOctokit(inputs.githubToken)
+    else client = withRetries(getOctokit(inputs.githubToken), retryOptions())
   }
   return {
     inputs,
@@ -108,6 +113,20 @@ async function runContext(inputs: ActionInputs): Promise<RunContext> {
     defaultHead: process.env.GITHUB_SHA || null,
     client,
     noClient
+  }
+}
+
+function retryOptions(): { baseDelayMs?: number; onRetry: (note: RetryNote) => void } {
+  const base = Number(process.env[RETRY_BASE_ENV])
+  return {
+    ...(process.env[RETRY_BASE_ENV] && Number.isFinite(base) && base >= 0 && { baseDelayMs: base }),
+    onRetry: note => {
+      const what = note.status === null ? 'the connection failed' : `HTTP ${note.status}`
+      log(
+        `GitHub API: ${note.request} failed (${what}: ${note.reason}); retry ${note.retry} of ` +
+          `${note.maxRetries} in ${(note.waitMs / 1000).toFixed(1)} s`
+      )
+    }
   }
 }
 
@@ -247,14 +266,26 @@ class Publisher {
       maxAnnotations: inputs.maxAnnotations,
       marker
     })
+    let dropped = 0
     try {
       const requests = await completeCheckRun(api.client, api.repo, this.checkRun.id, {
         conclusion,
         output,
-        annotations: selection.annotations
+        annotations: selection.annotations,
+        onRejectedBatch: rejected => {
+          dropped += rejected.annotations
+          this.warn(
+            plainText(
+              `${rejected.message}. GitHub rejected annotation batch ${rejected.batch} (HTTP 422): its ` +
+                `${rejected.annotations} annotation(s) were dropped; the check's details list every finding`,
+              LOG_LINE_MAX_CHARS
+            )
+          )
+        }
       })
+      const sent = selection.annotations.length
       log(
-        `Check run completed: ${conclusion}, ${selection.annotations.length} annotation(s) in ${requests} request(s)` +
+        `Check run completed: ${conclusion}, ${dropped > 0 ? `${sent - dropped} of ` : ''}${sent} annotation(s) in ${requests} request(s)` +
           (selection.omitted > 0 ? `, ${selection.omitted} more listed in its details` : '')
       )
       return true
@@ -290,6 +321,8 @@ class Publisher {
       deleted: `Deleted the comment on ${where}: no dataset changes to report any more`,
       none: `No comment on ${where} (comment: ${inputs.comment})`
     }
+    if (result.recreated)
+      log(`Our comment on ${where} was deleted while this run updated it: posting it again`)
     log(said[result.action])
     if (result.duplicatesDeleted > 0) log(`Removed ${result.duplicatesDeleted} duplicate comment(s) of ours`)
   }

@@ -225,6 +225,12 @@ export interface Fault {
   message?: string
   /** How many matching calls fail; all of them when absent. */
   times?: number
+  /** Let this many matching calls through first (e.g. fail only the second batch of annotations). */
+  after?: number
+  /** Headers sent with the failure, e.g. `retry-after` for a secondary rate limit. */
+  headers?: Record<string, string>
+  /** Drop the connection without answering (a connection reset); `status` is then only recorded. */
+  reset?: boolean
 }
 
 export interface StoredCheckRun {
@@ -264,6 +270,7 @@ interface Answer {
   status: number
   body?: unknown
   headers?: Record<string, string>
+  reset?: boolean
 }
 
 class HttpAnswer extends Error {
@@ -404,6 +411,10 @@ export class GitHubStandIn {
         this.problems.push(`stand-in error on ${method} ${url.pathname}: ${String(error)}`)
     }
     call.status = answer.status
+    if (answer.reset) {
+      req.socket.destroy()
+      return
+    }
     const headers: Record<string, string> = {
       'x-github-request-id': `STANDIN:${this.calls.length}`,
       'x-ratelimit-limit': '5000',
@@ -438,11 +449,19 @@ export class GitHubStandIn {
       return { status: 401, body: errorBody(401, 'Requires authentication') }
     }
     const fault = this.faults.find(
-      f => (f.operation === undefined || f.operation === call.operation) && (f.times ?? 1) > 0
+      f =>
+        (f.operation === undefined || f.operation === call.operation) &&
+        (f.times ?? 1) > 0 &&
+        (f.after === undefined || f.after-- <= 0)
     )
     if (fault !== undefined) {
       if (fault.times !== undefined) fault.times--
-      return { status: fault.status, body: errorBody(fault.status, fault.message ?? 'Stand-in fault') }
+      return {
+        status: fault.status,
+        body: errorBody(fault.status, fault.message ?? 'Stand-in fault'),
+        ...(fault.headers !== undefined && { headers: fault.headers }),
+        ...(fault.reset === true && { reset: true })
+      }
     }
     if (
       params.owner !== undefined &&

@@ -5,7 +5,11 @@ import type { Annotation } from '../report/annotations.js'
 import type { CheckOutput } from '../report/check-output.js'
 import { ANNOTATIONS_PER_REQUEST } from '../report/github-limits.js'
 import type { Conclusion } from '../types.js'
+import { apiFailure, httpStatus } from './api-errors.js'
 import type { GitHubClient, RepoRef } from './client.js'
+
+/** HTTP 422: GitHub rejected the body, e.g. an annotation on a path or line it does not accept. */
+const UNPROCESSABLE = 422
 
 export interface CheckRunRef {
   id: number
@@ -72,6 +76,16 @@ export interface CheckRunCompletion {
   conclusion: Conclusion
   output: CheckOutput
   annotations: Annotation[]
+  /** Told when GitHub rejects a batch of annotations (HTTP 422): that batch is dropped and the rest still sent. */
+  onRejectedBatch?: (rejected: RejectedBatch) => void
+}
+
+export interface RejectedBatch {
+  /** 1-based position of the batch among the requests. */
+  batch: number
+  annotations: number
+  /** What GitHub said, as one log line. */
+  message: string
 }
 
 /**
@@ -90,21 +104,39 @@ export async function completeCheckRun(
     batches.push(completion.annotations.slice(i, i + ANNOTATIONS_PER_REQUEST).map(apiAnnotation))
   }
   const output = outputFields(completion.output)
-  await client.rest.checks.update({
-    ...repo,
-    check_run_id: checkRunId,
-    status: 'completed',
-    conclusion: completion.conclusion,
-    completed_at: new Date().toISOString(),
-    output: { ...output, ...(batches[0] !== undefined && { annotations: batches[0] }) }
-  })
-  // Each update appends its annotations to the ones the run already has; title and summary are required.
-  for (const batch of batches.slice(1)) {
-    await client.rest.checks.update({
-      ...repo,
-      check_run_id: checkRunId,
-      output: { ...output, annotations: batch }
-    })
+  const update = async (body: Record<string, unknown>, batch: ApiAnnotation[] | undefined, index: number) => {
+    try {
+      await client.rest.checks.update({
+        ...repo,
+        check_run_id: checkRunId,
+        ...body,
+        output: { ...output, ...(batch !== undefined && { annotations: batch }) }
+      })
+      return 1
+    } catch (error) {
+      if (httpStatus(error) !== UNPROCESSABLE || batch === undefined) throw error
+      completion.onRejectedBatch?.({
+        batch: index + 1,
+        annotations: batch.length,
+        message: apiFailure(`add ${batch.length} annotation(s) to the check run`, error)
+      })
+      // The first request is also the one that completes the run: send it again without the annotations, so a
+      // rejected batch can never leave the check pending.
+      if (index === 0) {
+        await update(body, undefined, index)
+        return 2
+      }
+      return 1
+    }
   }
-  return Math.max(1, batches.length)
+  let requests = await update(
+    { status: 'completed', conclusion: completion.conclusion, completed_at: new Date().toISOString() },
+    batches[0],
+    0
+  )
+  // Each update appends its annotations to the ones the run already has; title and summary are required.
+  for (const [i, batch] of batches.entries()) {
+    if (i > 0) requests += await update({}, batch, i)
+  }
+  return requests
 }

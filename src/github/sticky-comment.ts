@@ -2,6 +2,7 @@
 // on every later run (or deleted), never posted twice. Earlier duplicates of ours (two runs racing) are removed.
 
 import { COMMENTS_PER_PAGE } from '../report/github-limits.js'
+import { httpStatus } from './api-errors.js'
 import type { GitHubClient, RepoRef } from './client.js'
 
 export interface StickyCommentTarget {
@@ -26,7 +27,12 @@ export interface CommentResult {
   url: string | null
   /** Extra comments of ours that were deleted so that one remains. */
   duplicatesDeleted: number
+  /** The comment to edit was gone (HTTP 404), so a new one was created. */
+  recreated?: boolean
 }
+
+/** HTTP 404: the comment was deleted (by someone, or by a racing run) after it was listed. */
+const NOT_FOUND = 404
 
 /** Our marked comments on the issue, oldest first, following every page of the list. */
 export async function ownMarkedComments(
@@ -69,8 +75,7 @@ export async function upsertStickyComment(
 ): Promise<CommentResult> {
   const [first, ...duplicates] = await ownMarkedComments(client, repo, target)
   const duplicatesDeleted = await deleteAll(client, repo, duplicates)
-  if (first === undefined) {
-    if (!create) return { action: 'none', url: null, duplicatesDeleted }
+  const createComment = async (): Promise<CommentResult> => {
     const { data } = await client.rest.issues.createComment({
       ...repo,
       issue_number: target.issueNumber,
@@ -78,9 +83,19 @@ export async function upsertStickyComment(
     })
     return { action: 'created', url: data.html_url, duplicatesDeleted }
   }
+  if (first === undefined) {
+    if (!create) return { action: 'none', url: null, duplicatesDeleted }
+    return createComment()
+  }
   if (first.body === body) return { action: 'unchanged', url: first.htmlUrl, duplicatesDeleted }
-  const { data } = await client.rest.issues.updateComment({ ...repo, comment_id: first.id, body })
-  return { action: 'updated', url: data.html_url, duplicatesDeleted }
+  try {
+    const { data } = await client.rest.issues.updateComment({ ...repo, comment_id: first.id, body })
+    return { action: 'updated', url: data.html_url, duplicatesDeleted }
+  } catch (error) {
+    // Deleted between the list and the edit: the pull request had a report, so it gets one again.
+    if (httpStatus(error) !== NOT_FOUND) throw error
+    return { ...(await createComment()), recreated: true }
+  }
 }
 
 /** Deletes our comment (and any duplicates); others' comments are never touched. */

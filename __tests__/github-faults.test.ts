@@ -1,0 +1,222 @@
+// GitHub API faults against the stand-in, through the real client over HTTP: transient failures are retried a
+// bounded number of times with exponential backoff, rate limits wait as GitHub says (capped), a comment deleted
+// under our feet is posted again, and a rejected batch of annotations is dropped without losing the rest.
+
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { getOctokit } from '@actions/github'
+import { completeCheckRun, createCheckRun, type RejectedBatch } from '../src/github/check-run.js'
+import {
+  MAX_RATE_LIMIT_WAIT_MS,
+  MAX_RETRIES,
+  RETRY_BASE_DELAY_MS,
+  retryWait,
+  withRetries,
+  type GitHubClient,
+  type RetryNote
+} from '../src/github/client.js'
+import { upsertStickyComment } from '../src/github/sticky-comment.js'
+import type { Annotation } from '../src/report/annotations.js'
+import { GitHubStandIn } from './helpers/github-stand-in.js'
+
+const repo = { owner: 'octo-org', repo: 'datasets' }
+const SHA = 'c'.repeat(40)
+const MARKER = '<!-- dataset-guard -->'
+const CHECK_RUNS = 'POST /repos/{owner}/{repo}/check-runs'
+const CHECK_RUN_UPDATE = 'PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}'
+const UPDATE_COMMENT = 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}'
+const CREATE_COMMENT = 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments'
+const NOW = Date.UTC(2025, 0, 1)
+
+let standIn: GitHubStandIn
+let client: GitHubClient
+let waits: number[]
+let notes: RetryNote[]
+
+beforeEach(async () => {
+  standIn = await GitHubStandIn.start(repo)
+  waits = []
+  notes = []
+  client = withRetries(getOctokit('ghs_token', { baseUrl: standIn.url }), {
+    sleep: async ms => void waits.push(ms),
+    now: () => NOW,
+    onRetry: note => notes.push(note)
+  })
+})
+
+afterEach(async () => {
+  try {
+    standIn.assertValid()
+  } finally {
+    await standIn.close()
+  }
+})
+
+const annotations = (n: number): Annotation[] =>
+  Array.from({ length: n }, (_, i) => ({
+    path: 'data/train.jsonl',
+    line: i + 1,
+    level: 'failure',
+    title: `row ${i + 1}`,
+    message: 'unparseable'
+  }))
+const output = { title: 'ratio 0.04 < 0.50', summary: '## failed', text: 'details' }
+
+describe('retries', () => {
+  it('retries 5xx answers with exponential backoff, then succeeds', async () => {
+    standIn.fail({ operation: CHECK_RUNS, status: 502, times: 2 })
+    await expect(createCheckRun(client, repo, { name: 'n', headSha: SHA })).resolves.toMatchObject({
+      id: expect.any(Number)
+    })
+    expect(standIn.callsTo(CHECK_RUNS).map(c => c.status)).toEqual([502, 502, 201])
+    expect(waits).toEqual([RETRY_BASE_DELAY_MS, 2 * RETRY_BASE_DELAY_MS])
+    expect(notes.map(n => [n.request, n.status, n.retry])).toEqual([
+      ['POST /repos/{owner}/{repo}/check-runs', 502, 1],
+      ['POST /repos/{owner}/{repo}/check-runs', 502, 2]
+    ])
+  })
+
+  it('retries a dropped connection', async () => {
+    standIn.fail({ operation: CHECK_RUNS, status: 0, reset: true, times: 1 })
+    await createCheckRun(client, repo, { name: 'n', headSha: SHA })
+    expect(standIn.checkRuns).toHaveLength(1)
+    expect(notes).toEqual([expect.objectContaining({ status: null, retry: 1 })])
+  })
+
+  it('gives up after a bounded number of retries with the last error', async () => {
+    standIn.fail({ operation: CHECK_RUNS, status: 503 })
+    await expect(createCheckRun(client, repo, { name: 'n', headSha: SHA })).rejects.toMatchObject({
+      status: 503
+    })
+    expect(standIn.callsTo(CHECK_RUNS)).toHaveLength(MAX_RETRIES + 1)
+    expect(waits).toEqual([1, 2, 4].map(k => k * RETRY_BASE_DELAY_MS))
+  })
+
+  it('waits as long as a secondary rate limit says, and as x-ratelimit-reset says', async () => {
+    standIn.fail({
+      operation: CHECK_RUNS,
+      status: 403,
+      message: 'You have exceeded a secondary rate limit.',
+      headers: { 'retry-after': '7' },
+      times: 1
+    })
+    standIn.fail({
+      operation: CHECK_RUNS,
+      status: 429,
+      headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(NOW / 1000 + 12) },
+      times: 1
+    })
+    await createCheckRun(client, repo, { name: 'n', headSha: SHA })
+    expect(standIn.callsTo(CHECK_RUNS).map(c => c.status)).toEqual([403, 429, 201])
+    expect(waits).toEqual([7000, 12_000])
+    expect(notes.every(n => n.reason === 'rate limited')).toBe(true)
+  })
+
+  it('does not wait beyond the cap: a limit that resets in an hour fails at once', async () => {
+    standIn.fail({
+      operation: CHECK_RUNS,
+      status: 403,
+      message: 'API rate limit exceeded',
+      headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(NOW / 1000 + 3600) },
+      times: 1
+    })
+    await expect(createCheckRun(client, repo, { name: 'n', headSha: SHA })).rejects.toMatchObject({
+      status: 403
+    })
+    expect(waits).toEqual([])
+  })
+
+  it('never retries a refused permission, a missing resource or a rejected body', async () => {
+    for (const status of [403, 404, 422]) {
+      standIn.fail({ operation: CHECK_RUNS, status, times: 1 })
+      await expect(createCheckRun(client, repo, { name: 'n', headSha: SHA })).rejects.toMatchObject({
+        status
+      })
+    }
+    expect(standIn.callsTo(CHECK_RUNS)).toHaveLength(3)
+    expect(waits).toEqual([])
+  })
+
+  it('decides from status and headers alone', () => {
+    const options = { baseDelayMs: 10, maxRateLimitWaitMs: MAX_RATE_LIMIT_WAIT_MS, now: NOW }
+    const error = (status: number, headers: Record<string, string> = {}, message = '') =>
+      Object.assign(new Error(message), { status, response: { headers } })
+    expect(retryWait(error(500), 2, options)).toEqual({ retry: true, waitMs: 40, rateLimited: false })
+    expect(retryWait(error(403, { 'retry-after': '61' }), 0, options)).toEqual({ retry: false })
+    expect(retryWait(error(403, {}, 'You have exceeded a secondary rate limit'), 1, options)).toEqual({
+      retry: true,
+      waitMs: 20,
+      rateLimited: true
+    })
+    expect(retryWait(new Error('a bug'), 0, options)).toEqual({ retry: false })
+  })
+})
+
+describe('a comment deleted while it is updated', () => {
+  it('is posted again instead of failing', async () => {
+    const old = standIn.addComment(3, 'github-actions[bot]', `${MARKER}\nold`, 'Bot')
+    // Listed, then gone by the time of the edit.
+    standIn.fail({ operation: UPDATE_COMMENT, status: 404, times: 1 })
+    const target = { issueNumber: 3, marker: MARKER, author: 'github-actions[bot]' }
+
+    const result = await upsertStickyComment(client, repo, target, `${MARKER}\nnew`)
+
+    expect(result).toMatchObject({ action: 'created', recreated: true })
+    expect(standIn.callsTo(UPDATE_COMMENT).map(c => c.params.comment_id)).toEqual([String(old.id)])
+    expect(standIn.callsTo(CREATE_COMMENT)).toHaveLength(1)
+    expect(standIn.comments.filter(c => c.body === `${MARKER}\nnew`)).toHaveLength(1)
+  })
+
+  it('still fails on other errors', async () => {
+    standIn.addComment(3, 'github-actions[bot]', `${MARKER}\nold`, 'Bot')
+    standIn.fail({ operation: UPDATE_COMMENT, status: 403, times: 1 })
+    const target = { issueNumber: 3, marker: MARKER, author: 'github-actions[bot]' }
+    await expect(upsertStickyComment(client, repo, target, `${MARKER}\nnew`)).rejects.toMatchObject({
+      status: 403
+    })
+    expect(standIn.callsTo(CREATE_COMMENT)).toEqual([])
+  })
+})
+
+describe('a batch of annotations GitHub rejects', () => {
+  it('drops a later batch, says so, and sends the rest', async () => {
+    const run = await createCheckRun(client, repo, { name: 'dataset-guard', headSha: SHA })
+    standIn.fail({ operation: CHECK_RUN_UPDATE, status: 422, after: 1, times: 1 })
+    const rejected: RejectedBatch[] = []
+
+    const requests = await completeCheckRun(client, repo, run.id, {
+      conclusion: 'failure',
+      output,
+      annotations: annotations(120),
+      onRejectedBatch: r => rejected.push(r)
+    })
+
+    expect(requests).toBe(3)
+    expect(standIn.checkRuns[0]).toMatchObject({ status: 'completed', conclusion: 'failure' })
+    expect(standIn.checkRuns[0]?.annotationBatches).toEqual([50, 20])
+    expect(rejected).toEqual([
+      {
+        batch: 2,
+        annotations: 50,
+        message: expect.stringMatching(/^Could not add 50 annotation\(s\).*HTTP 422/)
+      }
+    ])
+  })
+
+  it('completes the run without the first batch when that one is rejected, so it is never left pending', async () => {
+    const run = await createCheckRun(client, repo, { name: 'dataset-guard', headSha: SHA })
+    standIn.fail({ operation: CHECK_RUN_UPDATE, status: 422, times: 1 })
+    const rejected: RejectedBatch[] = []
+
+    const requests = await completeCheckRun(client, repo, run.id, {
+      conclusion: 'failure',
+      output,
+      annotations: annotations(70),
+      onRejectedBatch: r => rejected.push(r)
+    })
+
+    expect(requests).toBe(3)
+    expect(standIn.checkRuns[0]).toMatchObject({ status: 'completed', conclusion: 'failure', output })
+    expect(standIn.checkRuns[0]?.annotationBatches).toEqual([20])
+    expect(rejected.map(r => r.batch)).toEqual([1])
+  })
+})
