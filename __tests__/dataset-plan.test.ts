@@ -96,5 +96,8 @@ describe('globMatcher', () => {
     expect(m('other/x.jsonl')).toBe(false)
     expect(m('data/.hidden/x.jsonl')).toBe(true)
     expect(globMatcher(['!data/**'])('x.jsonl')).toBe(false)
+    // a line break in a folder name must not hide its files from the gate
+    expect(m('data/a\nb/train.jsonl')).toBe(true)
+    expect(m('data/a\u2028b/c\rd.jsonl')).toBe(true)
   })
 })

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { readParquet } from '../src/readers/parquet.js'
 import type { RecordItem } from '../src/readers/records.js'
+import { readRows, type RowItem } from '../src/readers/rows.js'
 import { collect, oneChunk, tinyChunks, utf8 } from './fixtures/readers/byte-sources.js'
 import { tinyParquet } from './fixtures/readers/tiny-parquet.js'
 
@@ -107,5 +108,122 @@ describe('readParquet', () => {
     } finally {
       rmSync(scratch, { recursive: true, force: true })
     }
+  })
+})
+
+// OpenAI chat layout as pyarrow writes it: `messages` is list<struct<role, content>>, every level nullable.
+const CHAT = { structList: ['role', 'content'] }
+
+const chats = [
+  {
+    id: 1,
+    messages: [
+      { role: 'system', content: 'You are terse.' },
+      { role: 'user', content: 'Capital of France?' },
+      { role: 'assistant', content: 'Paris.' }
+    ]
+  },
+  {
+    id: 2,
+    messages: [
+      { role: 'user', content: 'Two plus two?' },
+      { role: 'assistant', content: 'Four.' },
+      { role: 'user', content: 'And times three?' },
+      { role: 'assistant', content: 'Twelve.' }
+    ]
+  },
+  { id: 3, messages: [] },
+  { id: 4, messages: null },
+  { id: 5, messages: [null, { role: 'user', content: null }, { role: 'user', content: 'Name a prime.' }] }
+]
+
+async function rowsOf(bytes: Buffer, file = 'chat.parquet'): Promise<RowItem[]> {
+  return collect(readRows(oneChunk(bytes), { file, format: 'parquet' }))
+}
+
+describe('readParquet on nested columns', () => {
+  it('reads list<struct> and list<string> columns, nulls and empty lists included, across groups and pages', async () => {
+    const tagged = chats.map((chat, i) => ({
+      ...chat,
+      tags: [[], null, ['a'], ['b', null, 'c'], ['d', 'e']][i]!
+    }))
+    const bytes = tinyParquet({
+      columns: { id: 'int64', messages: CHAT, tags: 'stringList' },
+      rows: tagged,
+      rowGroupSize: 3,
+      pageSize: 2,
+      offsetIndex: true
+    })
+    const expectedItems = tagged.map((record, i) => ({ kind: 'record', line: i + 1, record }))
+    expect(await collect(readParquet(oneChunk(bytes), { rowsPerRead: 2 }))).toEqual(expectedItems)
+    expect(await collect(readParquet(tinyChunks(bytes)))).toEqual(expectedItems)
+  })
+})
+
+describe('readRows on nested Parquet columns', () => {
+  it('takes input from the user turns and output from the assistant turns of a nested chat column', async () => {
+    const items = await rowsOf(
+      tinyParquet({ columns: { id: 'int64', messages: CHAT }, rows: chats.slice(0, 2) })
+    )
+    expect(
+      items.map(item => item.kind === 'row' && [item.row.line, item.row.input, item.row.output])
+    ).toEqual([
+      [1, 'Capital of France?', 'Paris.'],
+      [2, 'Two plus two?\n\nAnd times three?', 'Four.\n\nTwelve.']
+    ])
+    const first = items[0]
+    expect(first?.kind === 'row' && first.row.file).toBe('chat.parquet')
+    // The content string holds the whole record, the system turn too, so exact duplicates compare on everything.
+    expect(first?.kind === 'row' && JSON.parse(first.row.content)).toEqual(chats[0])
+  })
+
+  it('gives a per-row error, not a crash, for chat rows without a usable user turn and reads on', async () => {
+    const items = await rowsOf(tinyParquet({ columns: { id: 'int64', messages: CHAT }, rows: chats }))
+    expect(items).toHaveLength(chats.length)
+    expect(items.slice(2, 4)).toEqual([
+      { kind: 'error', line: 3, reason: "field 'messages' holds no user turn with text", fatal: false },
+      { kind: 'error', line: 4, reason: "field 'messages' is null, expected a chat list", fatal: false }
+    ])
+    // A null turn and a turn with null content are skipped; the row still has its one real user turn.
+    expect(items[4]).toMatchObject({ kind: 'row', row: { line: 5, input: 'Name a prime.', output: '' } })
+  })
+
+  it('names the fields of a nested column no layout recognises, on every row, without a fatal item', async () => {
+    const turns = [
+      [{ speaker: 'A', utterance: 'Hello there' }],
+      [
+        { speaker: 'B', utterance: 'General Kenobi' },
+        { speaker: 'A', utterance: 'You are a bold one' }
+      ]
+    ]
+    const items = await rowsOf(
+      tinyParquet({
+        columns: { turns: { structList: ['speaker', 'utterance'] } },
+        rows: turns.map(t => ({ turns: t }))
+      })
+    )
+    expect(items).toHaveLength(turns.length)
+    for (const [i, item] of items.entries()) {
+      expect(item).toMatchObject({ kind: 'error', line: i + 1, fatal: false })
+      expect(item.kind === 'error' && item.reason).toMatch(
+        /^none of the known layouts \(messages, .*\); fields seen: turns$/
+      )
+    }
+  })
+
+  it('refuses a list<string> where a layout expects text, naming the field', async () => {
+    const items = await rowsOf(
+      tinyParquet({
+        columns: { prompt: 'stringList', response: 'string' },
+        rows: [
+          { prompt: ['part one', 'part two'], response: 'ok' },
+          { prompt: ['solo'], response: 'ok' }
+        ]
+      })
+    )
+    expect(items).toEqual([
+      { kind: 'error', line: 1, reason: "field 'prompt' is an array, expected text", fatal: false },
+      { kind: 'error', line: 2, reason: "field 'prompt' is an array, expected text", fatal: false }
+    ])
   })
 })

@@ -216,6 +216,15 @@ describe('reportAnnotations', () => {
       message: expect.stringMatching(/^Row 12345: no prompt field/)
     })
   })
+  it('keeps a hostile path verbatim, since GitHub matches it exactly; title and message stay plain text', () => {
+    const file = 'data/first line\nsecond "q" `t` @octocat #1 <img src=x onerror=alert(1)>\u200b.jsonl'
+    const report = buildReport({
+      datasets: [buildDataset('d', { findings: [buildFinding({ file, line: 3, message: 'bad\nrow' })] })]
+    })
+    const [annotation] = reportAnnotations(report)
+    expect(annotation?.path).toBe(file)
+    expect(annotation?.message).not.toMatch(/\n/)
+  })
 })
 
 describe('selectAnnotations', () => {

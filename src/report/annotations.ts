@@ -9,7 +9,10 @@ import { ANNOTATION_TITLE_MAX_CHARS, WORKFLOW_ANNOTATIONS_PER_KIND } from './git
 export type AnnotationLevel = 'failure' | 'warning' | 'notice'
 
 export interface Annotation {
-  /** A repository path at the head commit. */
+  /**
+   * A repository path at the head commit, verbatim: GitHub places an annotation by matching it exactly, so it is
+   * never escaped or cut here. Whoever shows it (markdown, a log line) escapes it there.
+   */
   path: string
   /** 1-based line of the file. */
   line: number
@@ -37,8 +40,6 @@ const FINDING_TEXT_MAX_CHARS = 400
 const TEMPLATE_KEY_MAX_CHARS = 200
 /** "Others: a:1, a:2, …": more than a handful of locations stops being read. */
 const OTHER_LOCATIONS_SHOWN = 5
-/** Paths arrive from the repository; GitHub's own path limit is 4,096 bytes on most systems. */
-const PATH_MAX_CHARS = 4096
 
 const LEVEL_RANK: Record<AnnotationLevel, number> = { failure: 0, warning: 1, notice: 2 }
 
@@ -84,7 +85,7 @@ function where(ref: RowRef): string {
 
 function annotationAt(ref: RowRef, level: AnnotationLevel, title: string, message: string): Annotation {
   return {
-    path: plainText(ref.file, PATH_MAX_CHARS),
+    path: ref.file,
     line: isRowNumbered(ref.file) ? 1 : Math.max(1, Math.floor(ref.line)),
     level,
     title: plainText(title, ANNOTATION_TITLE_MAX_CHARS),
