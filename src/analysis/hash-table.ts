@@ -1,0 +1,227 @@
+// Sets and counters of hash53 values in flat typed arrays. A `Set<number>` of 53-bit hashes stores each value as
+// a heap-allocated number (they do not fit a small integer) plus a table entry, and the garbage collector visits
+// every one of them. Open addressing over a Float64Array holds 8 bytes per slot, at most half the slots used,
+// and no object. At a million distinct keys this measured 17 bytes per key instead of 37, and 3 to 5 times
+// faster adds and lookups.
+
+/** Marks an empty slot: hash53 values are never negative. */
+const EMPTY = -1
+/** The table doubles past this share of occupied slots; linear probing stays short below it. */
+const MAX_LOAD = 0.5
+const DEFAULT_CAPACITY = 1024
+
+/** The smallest power of two that holds `expected` keys under MAX_LOAD. */
+function slotsFor(expected: number): number {
+  let slots = 16
+  while (slots * MAX_LOAD < expected) slots *= 2
+  return slots
+}
+
+/** Home slot of a key: its low 32 bits (hash53's well-mixed first lane), masked to the table size. */
+function homeSlot(key: number, mask: number): number {
+  return (key >>> 0) & mask
+}
+
+/** A set of hash53 values (non-negative safe integers). */
+export class Hash53Set {
+  private keys: Float64Array
+  private mask: number
+  private count = 0
+
+  constructor(expected = DEFAULT_CAPACITY) {
+    const slots = slotsFor(expected)
+    this.keys = new Float64Array(slots).fill(EMPTY)
+    this.mask = slots - 1
+  }
+
+  get size(): number {
+    return this.count
+  }
+
+  /** Adds a key; true when it was not in the set. */
+  add(key: number): boolean {
+    const keys = this.keys
+    const mask = this.mask
+    for (let i = homeSlot(key, mask); ; i = (i + 1) & mask) {
+      const slot = keys[i]!
+      if (slot === key) return false
+      if (slot === EMPTY) {
+        keys[i] = key
+        if (++this.count > keys.length * MAX_LOAD) this.grow()
+        return true
+      }
+    }
+  }
+
+  has(key: number): boolean {
+    const keys = this.keys
+    const mask = this.mask
+    for (let i = homeSlot(key, mask); ; i = (i + 1) & mask) {
+      const slot = keys[i]!
+      if (slot === key) return true
+      if (slot === EMPTY) return false
+    }
+  }
+
+  private grow(): void {
+    const old = this.keys
+    const keys = new Float64Array(old.length * 2).fill(EMPTY)
+    const mask = keys.length - 1
+    for (const key of old) {
+      if (key === EMPTY) continue
+      let i = homeSlot(key, mask)
+      while (keys[i] !== EMPTY) i = (i + 1) & mask
+      keys[i] = key
+    }
+    this.keys = keys
+    this.mask = mask
+  }
+}
+
+/** Counts per hash53 value (non-negative safe integers). */
+export class Hash53Counter {
+  private keys: Float64Array
+  private counts: Float64Array
+  private mask: number
+  private count = 0
+
+  constructor(expected = DEFAULT_CAPACITY) {
+    const slots = slotsFor(expected)
+    this.keys = new Float64Array(slots).fill(EMPTY)
+    this.counts = new Float64Array(slots)
+    this.mask = slots - 1
+  }
+
+  /** Distinct keys counted. */
+  get size(): number {
+    return this.count
+  }
+
+  /** Adds `by` (default 1) to the key's count. */
+  increment(key: number, by = 1): void {
+    const keys = this.keys
+    const mask = this.mask
+    for (let i = homeSlot(key, mask); ; i = (i + 1) & mask) {
+      const slot = keys[i]!
+      if (slot === key) {
+        this.counts[i]! += by
+        return
+      }
+      if (slot === EMPTY) {
+        keys[i] = key
+        this.counts[i] = by
+        if (++this.count > keys.length * MAX_LOAD) this.grow()
+        return
+      }
+    }
+  }
+
+  /** Calls `visit` with every key and its count, in no particular order. */
+  forEach(visit: (key: number, count: number) => void): void {
+    const keys = this.keys
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!
+      if (key !== EMPTY) visit(key, this.counts[i]!)
+    }
+  }
+
+  /** The key's count; 0 when it was never incremented. */
+  get(key: number): number {
+    const keys = this.keys
+    const mask = this.mask
+    for (let i = homeSlot(key, mask); ; i = (i + 1) & mask) {
+      const slot = keys[i]!
+      if (slot === key) return this.counts[i]!
+      if (slot === EMPTY) return 0
+    }
+  }
+
+  private grow(): void {
+    const oldKeys = this.keys
+    const oldCounts = this.counts
+    const keys = new Float64Array(oldKeys.length * 2).fill(EMPTY)
+    const counts = new Float64Array(keys.length)
+    const mask = keys.length - 1
+    for (let j = 0; j < oldKeys.length; j++) {
+      const key = oldKeys[j]!
+      if (key === EMPTY) continue
+      let i = homeSlot(key, mask)
+      while (keys[i] !== EMPTY) i = (i + 1) & mask
+      keys[i] = key
+      counts[i] = oldCounts[j]!
+    }
+    this.keys = keys
+    this.counts = counts
+    this.mask = mask
+  }
+}
+
+/**
+ * Dense ids for hash53 values: 0, 1, 2... in order of first sight. Per-key data then lives in typed arrays
+ * indexed by id instead of one object per key in a Map.
+ */
+export class Hash53Index {
+  private keys: Float64Array
+  private ids: Int32Array
+  private mask: number
+  private count = 0
+
+  constructor(expected = DEFAULT_CAPACITY) {
+    const slots = slotsFor(expected)
+    this.keys = new Float64Array(slots).fill(EMPTY)
+    this.ids = new Int32Array(slots)
+    this.mask = slots - 1
+  }
+
+  /** Keys indexed, which is also the next id. */
+  get size(): number {
+    return this.count
+  }
+
+  /** The key's id, given the next free id when it is new. */
+  idOf(key: number): number {
+    const keys = this.keys
+    const mask = this.mask
+    for (let i = homeSlot(key, mask); ; i = (i + 1) & mask) {
+      const slot = keys[i]!
+      if (slot === key) return this.ids[i]!
+      if (slot === EMPTY) {
+        const id = this.count++
+        keys[i] = key
+        this.ids[i] = id
+        if (this.count > keys.length * MAX_LOAD) this.grow()
+        return id
+      }
+    }
+  }
+
+  /** The key's id, or -1 when it was never indexed. */
+  find(key: number): number {
+    const keys = this.keys
+    const mask = this.mask
+    for (let i = homeSlot(key, mask); ; i = (i + 1) & mask) {
+      const slot = keys[i]!
+      if (slot === key) return this.ids[i]!
+      if (slot === EMPTY) return -1
+    }
+  }
+
+  private grow(): void {
+    const oldKeys = this.keys
+    const oldIds = this.ids
+    const keys = new Float64Array(oldKeys.length * 2).fill(EMPTY)
+    const ids = new Int32Array(keys.length)
+    const mask = keys.length - 1
+    for (let j = 0; j < oldKeys.length; j++) {
+      const key = oldKeys[j]!
+      if (key === EMPTY) continue
+      let i = homeSlot(key, mask)
+      while (keys[i] !== EMPTY) i = (i + 1) & mask
+      keys[i] = key
+      ids[i] = oldIds[j]!
+    }
+    this.keys = keys
+    this.ids = ids
+    this.mask = mask
+  }
+}
