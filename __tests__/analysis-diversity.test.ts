@@ -103,6 +103,19 @@ describe('CompressionMeter', () => {
     expect(meterOf(['a'.repeat(60)], 100).truncated).toBe(false)
   })
 
+  it('gives exactly the same ratio whether full chunks are deflated on the worker thread or here', () => {
+    // More chunks than the worker may hold at once, so the meter also waits for answers while adding.
+    const texts = sentences(120_000, 5)
+    const onWorker = new CompressionMeter(undefined, true)
+    const here = new CompressionMeter(undefined, false)
+    for (const text of texts) {
+      onWorker.add(text)
+      here.add(text)
+    }
+    expect(Buffer.byteLength(texts.join('\n'))).toBeGreaterThan(6 * 1024 * 1024)
+    expect(onWorker.result()).toBe(here.result())
+  })
+
   it('can be read more than once, and keeps counting after a read', () => {
     const meter = meterOf(sentences(50, 3))
     const first = meter.result()

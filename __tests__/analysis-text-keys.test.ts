@@ -2,7 +2,14 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from '@jest/globals'
 import { clusterPatterns, DEFAULT_PATTERN_PARAMETERS } from '../src/analysis/patterns.js'
 import { ProperNounEvidence } from '../src/analysis/proper-nouns.js'
-import { canonicalKey, normalisedKey, templateScan, wordTokens } from '../src/analysis/text-keys.js'
+import {
+  canonicalKey,
+  canonicalKeyOfNormalised,
+  nameStem,
+  normalisedKey,
+  templateScan,
+  wordTokens
+} from '../src/analysis/text-keys.js'
 
 const key = (text: string): string => templateScan(text).key
 
@@ -26,6 +33,40 @@ describe('normalisedKey and canonicalKey', () => {
   })
   it('keeps spacing marks that carry vowels in Indic scripts', () => {
     expect(canonicalKey('हिंदी')).toContain('ि')
+  })
+
+  // ASCII text takes a shortcut past the Unicode passes; it must end where the full definition ends.
+  const fullNormalised = (text: string): string =>
+    text.normalize('NFKC').toLowerCase().replace(/\s+/gu, ' ').trim()
+  const fullCanonical = (text: string): string =>
+    fullNormalised(text)
+      .normalize('NFD')
+      .replace(/\p{Mn}+/gu, '')
+      .normalize('NFC')
+      .replace(/\p{Nd}/gu, '0')
+      .replace(/[\p{P}\p{S}]+/gu, ' ')
+      .replace(/\s+/gu, ' ')
+      .trim()
+  const asciiSamples = [
+    ...Array.from({ length: 128 }, (_, c) => `a${String.fromCharCode(c)}b ${String.fromCharCode(c)} C9`),
+    '  What is 2+2?\t\r\n (really)  ',
+    "it's -- 3.5 $ and 'quoted' {x}__y",
+    '\u000b\u000c\u001c mixed\u0000controls '
+  ]
+
+  it('gives ASCII text exactly the keys of the full Unicode definition', () => {
+    for (const text of asciiSamples) {
+      expect(normalisedKey(text)).toBe(fullNormalised(text))
+      expect(canonicalKey(text)).toBe(fullCanonical(text))
+      expect(canonicalKeyOfNormalised(normalisedKey(text))).toBe(fullCanonical(text))
+    }
+  })
+
+  it('answers a repeated call and a different text correctly after each other', () => {
+    expect(normalisedKey('A  B')).toBe('a b')
+    expect(normalisedKey('A  B')).toBe('a b')
+    expect(normalisedKey('Ｃ\u00a0D')).toBe('c d')
+    expect(canonicalKey('Ｃ\u00a0D!')).toBe('c d')
   })
 })
 
@@ -129,6 +170,16 @@ describe('templateScan: the worked examples', () => {
     expect(key('?!…')).toBe('')
   })
 
+  it('scans ASCII text and the same text with a non-ASCII character alike', () => {
+    // The second text of each pair takes the full Unicode path; the § is dropped as a symbol there.
+    const pairs = [
+      'Then Alice said "hi" at www.example.org, costing $5 (3rd time)!',
+      'Fix `x = 2` in ```py\nprint(1)\n``` and mail bob@example.com. Next: Two runs',
+      "so I parse JSON from NASA. It's 10:30 - don't 'quote' me"
+    ]
+    for (const text of pairs) expect(templateScan(text)).toEqual(templateScan(`${text} §`))
+  })
+
   it('cannot be fooled by private-use characters posing as slots', () => {
     expect(key('a\uE005b')).toBe('a b')
   })
@@ -166,6 +217,14 @@ describe('ProperNounEvidence', () => {
     expect(resolvedKeys(corpus(9, 1)).at(-1)).toBe('rose smiled')
   })
 
+  it('keeps the operator ^ while it resolves sentence-start words around it', () => {
+    expect(resolvedKeys(['Solve x ^ 2. Then stop ^ now.', 'we met Carl', 'Carl ^ 2'])).toEqual([
+      'solve x ^ <n> then stop ^ now',
+      'we met <name>',
+      '<name> ^ <n>'
+    ])
+  })
+
   it('folds a resolved name into a neighbouring name slot and pools possessives', () => {
     const keys = resolvedKeys(["Alice Smith went home. It was Alice's idea.", 'we saw Alice'])
     expect(keys[0]).toBe('<name> went home it was <name> idea')
@@ -175,6 +234,35 @@ describe('ProperNounEvidence', () => {
 describe('wordTokens', () => {
   it('lower-cases words and splits CJK into characters', () => {
     expect(wordTokens('Hello, World! 你好 don’t')).toEqual(['hello', 'world', '你', '好', "don't"])
+  })
+
+  it('splits ASCII text as the Unicode word pattern does', () => {
+    expect(wordTokens("It's 3 O'Clock -- x86_64, 'quoted' rock'n'roll ''a")).toEqual([
+      "it's",
+      '3',
+      "o'clock",
+      'x86',
+      '64',
+      'quoted',
+      "rock'n'roll",
+      'a'
+    ])
+    expect(wordTokens('?!')).toEqual([])
+  })
+})
+
+describe('nameStem', () => {
+  it('drops a trailing possessive apostrophe or apostrophe s, once', () => {
+    expect(["alice's", "james'", "x''s", "a's'", 'bass', "'s", "'", ''].map(nameStem)).toEqual([
+      'alice',
+      'james',
+      "x'",
+      "a's",
+      'bass',
+      '',
+      '',
+      ''
+    ])
   })
 })
 

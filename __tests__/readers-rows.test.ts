@@ -131,4 +131,21 @@ describe('stableJson', () => {
     )
     expect(stableJson([2, 1])).not.toBe(stableJson([1, 2]))
   })
+
+  it('gives the same string for records in sorted and in any other key order', () => {
+    const sorted = JSON.parse('{"a":1,"b":{"c":[true,null,"é"],"d":2.5},"e":"x"}') as unknown
+    const shuffled = JSON.parse('{"e":"x","b":{"d":2.5,"c":[true,null,"é"]},"a":1}') as unknown
+    expect(stableJson(shuffled)).toBe(stableJson(sorted))
+    expect(stableJson(sorted)).toBe('{"a":1,"b":{"c":[true,null,"é"],"d":2.5},"e":"x"}')
+    // Integer-like keys are listed first by JavaScript, but sort as strings.
+    expect(stableJson(JSON.parse('{"9":0,"10":1}'))).toBe('{"10":1,"9":0}')
+  })
+
+  it('writes values JSON.stringify treats differently the way the sorting path does', () => {
+    expect(stableJson({ a: 10n, b: [undefined, 1] })).toBe('{"a":10,"b":[null,1]}')
+    expect(stableJson(undefined)).toBe('null')
+    expect(stableJson({ a: new Date(0) })).toBe('{"a":{}}')
+    const bare = Object.assign(Object.create(null) as Record<string, unknown>, { b: 1, a: 2 })
+    expect(stableJson(bare)).toBe('{"a":2,"b":1}')
+  })
 })

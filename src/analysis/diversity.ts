@@ -1,6 +1,7 @@
 import { Buffer } from 'node:buffer'
-import { deflateRawSync } from 'node:zlib'
-import { hash53 } from './hash.js'
+import { DeflatedLengths } from './deflate-lengths.js'
+import { hash53OfJoined } from './hash.js'
+import { Hash53Set } from './hash-table.js'
 import { wordTokens } from './text-keys.js'
 
 /**
@@ -25,14 +26,20 @@ const GZIP_FRAMING_BYTES = 18
  * one continuous gzip stream would see; the only differences are a few bytes of block framing per chunk. The
  * gzip header and trailer are added to the count. Once a text would take the input past the cap (64 MiB by
  * default), it and every later text are not fed.
+ *
+ * Full chunks are deflated on a worker thread (see deflate-lengths.ts) unless `offThread` is false; only their
+ * sizes come back, so the ratio is the same either way.
  */
 export class CompressionMeter {
-  constructor(private readonly inputCapBytes = COMPRESSION_INPUT_CAP_BYTES) {}
+  constructor(
+    private readonly inputCapBytes = COMPRESSION_INPUT_CAP_BYTES,
+    private readonly offThread = true
+  ) {}
 
   private pending: string[] = []
   private pendingBytes = 0
   private inputBytes = 0
-  private compressedBytes = 0
+  private readonly compressed = new DeflatedLengths()
   private texts = 0
   private window: Buffer = Buffer.alloc(0)
   private capped = false
@@ -49,7 +56,7 @@ export class CompressionMeter {
     this.inputBytes += bytes
     this.pending.push(piece)
     this.pendingBytes += bytes
-    if (this.pendingBytes >= COMPRESSION_CHUNK_BYTES) this.compressPending()
+    if (this.pendingBytes >= COMPRESSION_CHUNK_BYTES) this.compressPending(this.offThread)
   }
 
   /** Whether texts were left out because the byte cap was reached. */
@@ -59,18 +66,18 @@ export class CompressionMeter {
 
   /** Input bytes / gzip bytes; null when no bytes were fed. */
   result(): number | null {
-    this.compressPending()
+    // The last, partial chunk is small: deflating it here is quicker than a round trip to the worker.
+    this.compressPending(false)
     if (this.inputBytes === 0) return null
-    return this.inputBytes / (this.compressedBytes + GZIP_FRAMING_BYTES)
+    return this.inputBytes / (this.compressed.sum() + GZIP_FRAMING_BYTES)
   }
 
-  private compressPending(): void {
+  private compressPending(offThread: boolean): void {
     if (this.pendingBytes === 0) return
     const chunk = Buffer.from(this.pending.join(''))
     this.pending = []
     this.pendingBytes = 0
-    const options = this.window.length > 0 ? { dictionary: this.window } : {}
-    this.compressedBytes += deflateRawSync(chunk, options).length
+    this.compressed.add(chunk, this.window, offThread)
     const history = chunk.length >= DEFLATE_WINDOW_BYTES ? chunk : Buffer.concat([this.window, chunk])
     this.window = Buffer.from(history.subarray(Math.max(0, history.length - DEFLATE_WINDOW_BYTES)))
   }
@@ -81,7 +88,7 @@ export class CompressionMeter {
  * N-grams are kept as hash53 numbers. Counting stops after `maxNgrams` n-grams, which bounds the set.
  */
 export class DistinctN {
-  private readonly seen = new Set<number>()
+  private readonly seen = new Hash53Set()
   private total = 0
 
   constructor(
@@ -94,9 +101,10 @@ export class DistinctN {
   add(text: string): void {
     if (this.total >= this.maxNgrams) return
     const tokens = wordTokens(text)
-    for (let i = 0; i + this.n <= tokens.length && this.total < this.maxNgrams; i++) {
-      // Word tokens never contain a space, so the joined n-gram is unambiguous.
-      this.seen.add(hash53(tokens.slice(i, i + this.n).join(' ')))
+    const n = this.n
+    for (let i = 0; i + n <= tokens.length && this.total < this.maxNgrams; i++) {
+      // Word tokens never contain a space, so the n-gram hashed as its tokens joined by spaces is unambiguous.
+      this.seen.add(hash53OfJoined(tokens, i, i + n))
       this.total++
     }
   }

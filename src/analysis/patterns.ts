@@ -1,5 +1,6 @@
 import type { PatternParameters } from '../config/types.js'
-import { jaccardAtLeast, minHashSalts, shingles, writeMinHashSignature } from './minhash.js'
+import { lshBandHashes } from './band-hashes.js'
+import { jaccardAtLeast, shingles } from './minhash.js'
 import { hash32 } from './hash.js'
 import { isSlot } from './text-keys.js'
 import { UnionFind } from './union-find.js'
@@ -48,7 +49,7 @@ export function clusterPatterns(keys: readonly string[], params: PatternParamete
   validateParameters(params)
   const count = keys.length
   const sets = shingleSets(keys, params.shingleSize)
-  const bandHashes = lshBandHashes(sets, count, params)
+  const bandHashes = lshBandHashes(sets.data, sets.offsets, params)
   const components = new UnionFind(count)
   const { data, offsets } = sets
   const threshold = params.jaccard
@@ -175,32 +176,6 @@ function shingleSets(keys: readonly string[], size: number): ShingleSets {
     offsets[i + 1] = used
   }
   return { data: data.subarray(0, used), offsets }
-}
-
-/**
- * One 32-bit hash per band per key, band-major: hashes[band * count + key]. Only band hashes are kept, not
- * whole signatures. Two keys with different band values rarely share a hash (about 5 pairs per band at 200k
- * keys); such a pair is only an extra candidate, rejected by verification.
- */
-function lshBandHashes(sets: ShingleSets, count: number, params: PatternParameters): Uint32Array {
-  const { bands, rowsPerBand } = params
-  const salts = minHashSalts(bands * rowsPerBand, params.seed)
-  const signature = new Uint32Array(salts.length)
-  const hashes = new Uint32Array(bands * count)
-  for (let i = 0; i < count; i++) {
-    writeMinHashSignature(sets.data, sets.offsets[i]!, sets.offsets[i + 1]!, salts, signature)
-    for (let band = 0; band < bands; band++) {
-      let h = 0x811c9dc5
-      for (let row = band * rowsPerBand; row < (band + 1) * rowsPerBand; row++) {
-        h = imul(h ^ signature[row]!, 0x01000193)
-        h ^= h >>> 15
-      }
-      h = imul(h ^ (h >>> 16), 0x85ebca6b)
-      h = imul(h ^ (h >>> 13), 0xc2b2ae35)
-      hashes[band * count + i] = (h ^ (h >>> 16)) >>> 0
-    }
-  }
-  return hashes
 }
 
 /** Joins the verified pairs of one bucket at a time; scratch arrays are reused across buckets. */

@@ -1,4 +1,5 @@
 import { hash53 } from './hash.js'
+import { Hash53Counter } from './hash-table.js'
 import {
   SENTENCE_START_MARK,
   SLOT_NAME,
@@ -21,20 +22,29 @@ const MAX_LOWER_CASE_SHARE = 0.1
  * hash53, so memory grows with the vocabulary, not with the rows.
  */
 export class ProperNounEvidence {
-  private readonly lowerCaseUses = new Map<number, number>()
-  private readonly capitalisedUses = new Map<number, number>()
+  private readonly lowerCaseUses = new Hash53Counter()
+  private readonly capitalisedUses = new Hash53Counter()
 
   observe(scan: TemplateScan): void {
     for (const token of scan.key.split(' ')) {
       if (!isWordToken(token)) continue
-      increment(this.lowerCaseUses, hash53(nameStem(token)))
+      this.lowerCaseUses.increment(hash53(nameStem(token)))
     }
-    for (const name of scan.names) increment(this.capitalisedUses, hash53(name))
+    for (const name of scan.names) this.capitalisedUses.increment(hash53(name))
   }
 
   /** The key with each `^word` replaced by `<name>` when the evidence says proper noun, else by the word. */
   resolveKey(key: string): string {
     if (!key.includes(SENTENCE_START_MARK)) return key
+    // Usually no sentence-start word is a name: then only the marks go, and no slot can come to fold.
+    let names = false
+    for (const match of key.matchAll(SENTENCE_START_WORD)) {
+      if (this.isProperNoun(match[2] as string)) {
+        names = true
+        break
+      }
+    }
+    if (!names) return key.replace(SENTENCE_START_WORD, '$1$2')
     const tokens: string[] = []
     for (const token of key.split(' ')) {
       if (token.length > 1 && token.startsWith(SENTENCE_START_MARK)) {
@@ -49,20 +59,22 @@ export class ProperNounEvidence {
 
   private isProperNoun(word: string): boolean {
     const id = hash53(nameStem(word))
-    const capitalised = this.capitalisedUses.get(id) ?? 0
+    const capitalised = this.capitalisedUses.get(id)
     if (capitalised === 0) return false
-    const lowerCase = this.lowerCaseUses.get(id) ?? 0
+    const lowerCase = this.lowerCaseUses.get(id)
     return lowerCase < MAX_LOWER_CASE_SHARE * (lowerCase + capitalised)
   }
 }
+
+/**
+ * A `^word` token of a key, `^` being SENTENCE_START_MARK (the operator `^` is a token of its own, followed by a
+ * space or the end).
+ */
+const SENTENCE_START_WORD = /(^| )\^([^ ]+)/g
 
 /** A plain word of a template key: not empty, not a slot, not an operator, not a sentence-start word. */
 function isWordToken(token: string): boolean {
   if (token === '' || isSlot(token)) return false
   if (token.startsWith(SENTENCE_START_MARK)) return false
   return !(token.length === 1 && '+-*/=^<>'.includes(token))
-}
-
-function increment(counts: Map<number, number>, id: number): void {
-  counts.set(id, (counts.get(id) ?? 0) + 1)
 }

@@ -14,9 +14,17 @@ import {
 } from './text-bytes.js'
 
 export async function* readJsonl(source: ByteSource): AsyncGenerator<RecordItem> {
+  for await (const batch of readJsonlBatches(source)) yield* batch
+}
+
+/**
+ * The items of readJsonl, one batch per chunk of bytes read. Each step of an async iteration costs about as
+ * much as parsing a short line, so a caller that reads millions of rows iterates batches.
+ */
+export async function* readJsonlBatches(source: ByteSource): AsyncGenerator<RecordItem[]> {
   const text = await openText(source)
   if (!text.ok) {
-    yield { kind: 'fatal', reason: text.reason }
+    yield [{ kind: 'fatal', reason: text.reason }]
     return
   }
   let line = 0
@@ -43,6 +51,7 @@ export async function* readJsonl(source: ByteSource): AsyncGenerator<RecordItem>
   }
 
   for await (const chunk of text.chunks) {
+    const batch: RecordItem[] = []
     let start = 0
     for (;;) {
       const newline = chunk.indexOf(LF, start)
@@ -54,15 +63,16 @@ export async function* readJsonl(source: ByteSource): AsyncGenerator<RecordItem>
       line++
       const { data, oversized: tooLong } = take()
       const item = lineItem(data, line, tooLong, false)
-      if (item) yield item
+      if (item) batch.push(item)
       start = newline + 1
     }
+    if (batch.length > 0) yield batch
   }
   if (bytes > 0 || oversized) {
     line++
     const { data, oversized: tooLong } = take()
     const item = lineItem(data, line, tooLong, true)
-    if (item) yield item
+    if (item) yield [item]
   }
 }
 

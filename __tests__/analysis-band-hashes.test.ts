@@ -1,0 +1,56 @@
+import { describe, expect, it } from '@jest/globals'
+import { lshBandHashes } from '../src/analysis/band-hashes.js'
+import { minHashSalts, shingles, writeMinHashSignature } from '../src/analysis/minhash.js'
+import { DEFAULT_PATTERN_PARAMETERS } from '../src/analysis/patterns.js'
+
+/** Shingle sets of generated keys, flat: key k owns data[offsets[k]] .. data[offsets[k + 1] - 1]. */
+function flatSets(count: number): { data: Uint32Array; offsets: Int32Array; sets: Uint32Array[] } {
+  const words = 'what is the best way to cook rice pasta beans for two people at home quickly'.split(' ')
+  const sets = Array.from({ length: count }, (_, k) => {
+    const length = 1 + ((k * 7) % 23)
+    const key = Array.from({ length }, (_, t) => words[(k * 31 + t * t * 13 + t) % words.length]).join(' ')
+    return shingles(`${key} ${k % 97}`, DEFAULT_PATTERN_PARAMETERS.shingleSize)
+  })
+  const offsets = new Int32Array(count + 1)
+  sets.forEach((set, k) => (offsets[k + 1] = offsets[k]! + set.length))
+  const data = new Uint32Array(offsets[count]!)
+  sets.forEach((set, k) => data.set(set, offsets[k]!))
+  return { data, offsets, sets }
+}
+
+describe('lshBandHashes', () => {
+  const params = DEFAULT_PATTERN_PARAMETERS
+
+  it('folds each band of the MinHash signature into one hash, band-major', () => {
+    const { data, offsets, sets } = flatSets(50)
+    const hashes = lshBandHashes(data, offsets, params)
+    const salts = minHashSalts(params.bands * params.rowsPerBand, params.seed)
+    const signature = new Uint32Array(salts.length)
+    expect(hashes.length).toBe(params.bands * sets.length)
+    // Two keys with equal signatures get equal band hashes, and a signature change moves its band's hash.
+    const bandsOf = (k: number): number[] =>
+      Array.from({ length: params.bands }, (_, band) => hashes[band * sets.length + k]!)
+    const signatureOf = (k: number): string => {
+      writeMinHashSignature(sets[k]!, 0, sets[k]!.length, salts, signature)
+      return signature.join(',')
+    }
+    for (let a = 0; a < sets.length; a++) {
+      for (let b = a + 1; b < sets.length; b++) {
+        expect(bandsOf(a).join() === bandsOf(b).join()).toBe(signatureOf(a) === signatureOf(b))
+      }
+    }
+  })
+
+  it('gives the same hashes when a helper thread shares the work', () => {
+    const { data, offsets } = flatSets(6000)
+    const alone = lshBandHashes(data, offsets, params, Number.MAX_SAFE_INTEGER)
+    const shared = lshBandHashes(data, offsets, params, 1)
+    expect(Array.from(shared)).toEqual(Array.from(alone))
+  })
+
+  it('handles no keys and a single key', () => {
+    expect(lshBandHashes(new Uint32Array(0), new Int32Array(1), params).length).toBe(0)
+    const one = lshBandHashes(Uint32Array.of(42), Int32Array.of(0, 1), params, 1)
+    expect(one.length).toBe(params.bands)
+  })
+})
