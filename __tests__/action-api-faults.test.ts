@@ -11,6 +11,7 @@ import type { Report } from '../src/types.js'
 import { ACTION_ENTRY, runAction, webhookExample, type ActionRun } from './helpers/action-run.js'
 import { GitHubStandIn } from './helpers/github-stand-in.js'
 import { gitIn, removeDir, tempDir, tempRepo, type TempRepo } from './fixtures/git/temp-repo.js'
+import { HUMAN_PROMPTS } from './fixtures/human-prompts.js'
 
 const OWNER = 'Codertocat'
 const REPO = 'Hello-World'
@@ -27,18 +28,7 @@ const LIST_COMMENTS = 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments'
 const CREATE_COMMENT = 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments'
 const UPDATE_COMMENT = 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}'
 
-const HUMAN = [
-  'how do i revert the last commit but keep my changes',
-  'whats the diffrence between a list and a tuple in python',
-  'Can you explain why my sourdough never rises?',
-  'translate where is the train station to german',
-  'my laptop fan is super loud after the update, any idea?',
-  'Is it safe to give dogs grapes?',
-  'sql to get the second highest salary',
-  'write a haiku about mondays',
-  'why is the sky blue',
-  'how many tablespoons in a cup'
-]
+const HUMAN = HUMAN_PROMPTS.slice(0, 10)
 const row = (prompt: string) => JSON.stringify({ prompt, response: 'ok' })
 /** Enough unparseable rows for two batches of annotations. */
 const INVALID_ROWS = 70

@@ -12,6 +12,7 @@ import { ACTION_ENTRY, runAction, webhookExample, type ActionRun } from './helpe
 import { GitHubStandIn } from './helpers/github-stand-in.js'
 import { detailsBalanced, markdownTables, visibleText } from './helpers/markdown-inspect.js'
 import { gitIn, removeDir, tempDir, tempRepo, type TempRepo } from './fixtures/git/temp-repo.js'
+import { HUMAN_PROMPTS } from './fixtures/human-prompts.js'
 
 const OWNER = 'Codertocat'
 const REPO = 'Hello-World'
@@ -36,36 +37,7 @@ const CONFIG = `datasets:
       values: { human: real, gpt: synthetic }
 `
 
-const HUMAN = [
-  'how do i revert the last commit but keep my changes',
-  'whats the diffrence between a list and a tuple in python',
-  'Can you explain why my sourdough never rises?',
-  'translate where is the train station to german',
-  'my laptop fan is super loud after the update, any idea?',
-  'Is it safe to give dogs grapes?',
-  'sql to get the second highest salary',
-  'write a haiku about mondays',
-  'why is the sky blue',
-  'how many tablespoons in a cup',
-  'regex for a uk postcode',
-  'recommend a book like project hail mary',
-  'ok so my react useEffect runs twice??',
-  'difference between affect and effect',
-  'what year did the berlin wall fall',
-  'how to center a div',
-  'my tomato leaves are turning yellow from the bottom up',
-  'explain kubernetes like im five',
-  'best way to learn touch typing as an adult',
-  'convert 72 fahrenheit to celsius',
-  'who painted the night watch',
-  'numpy argmax along rows',
-  'spanish word for toothbrush',
-  'give me a workout i can do in a hotel room',
-  'what rhymes with orange',
-  'is a tomato a fruit or a vegetable',
-  'how long should i boil an egg for a runny yolk',
-  'can cats taste sweetness'
-]
+const HUMAN = HUMAN_PROMPTS.slice(0, 28)
 const BASE_ROWS = 20
 
 /** Dataset text written to break the comment: close <details>, split tables, ping people, link issues, run HTML. */

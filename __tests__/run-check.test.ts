@@ -9,6 +9,7 @@ import { defaultConfig, parseConfig } from '../src/config/load-config.js'
 import { runCheck } from '../src/run-check.js'
 import type { DatasetReport, Report } from '../src/types.js'
 import { tempRepo, type TempRepo } from './fixtures/git/temp-repo.js'
+import { HUMAN_PROMPTS } from './fixtures/human-prompts.js'
 
 const repos: TempRepo[] = []
 afterEach(() => {
@@ -21,34 +22,7 @@ function repo(): TempRepo {
   return r
 }
 
-/** Independently written prompts: each its own pattern. */
-const HUMAN = [
-  'how do i revert the last commit but keep my changes',
-  'whats the diffrence between a list and a tuple in python',
-  'Can you explain why my sourdough never rises?',
-  'translate where is the train station to german',
-  'my laptop fan is super loud after the update, any idea?',
-  'Is it safe to give dogs grapes?',
-  'sql to get the second highest salary',
-  'write a haiku about mondays',
-  'why is the sky blue',
-  'how many tablespoons in a cup',
-  'regex for a uk postcode',
-  'recommend a book like project hail mary',
-  'ok so my react useEffect runs twice??',
-  'difference between affect and effect',
-  'what year did the berlin wall fall',
-  'how to center a div',
-  'my tomato leaves are turning yellow from the bottom up',
-  'explain kubernetes like im five',
-  'best way to learn touch typing as an adult',
-  'convert 72 fahrenheit to celsius',
-  'who painted the night watch',
-  'numpy argmax along rows',
-  'spanish word for toothbrush',
-  'give me a workout i can do in a hotel room',
-  'what rhymes with orange'
-]
+const HUMAN = HUMAN_PROMPTS.slice(0, 25)
 
 function jsonl(rows: object[]): string {
   return rows.map(r => JSON.stringify(r)).join('\n') + '\n'
