@@ -227,10 +227,17 @@ describe('a pull request full of broken datasets', () => {
     }
   })
 
-  it('gives an empty file and a file of blank lines no rows, no findings and nothing to fail', () => {
+  it('gives an empty file and a file of blank lines no rows, one finding that says so, and nothing to fail', () => {
     for (const name of ['data/empty.jsonl', 'data/blank.jsonl']) {
       expect(dataset(name).head).toMatchObject({ rows: 0, invalidRows: 0, uniquePatternRatio: null })
-      expect(findingsOf(name)).toEqual([])
+      expect(findingsOf(name)).toEqual([
+        expect.objectContaining({
+          kind: 'skipped-file',
+          file: name,
+          side: 'head',
+          message: expect.stringContaining('no rows')
+        })
+      ])
       expect(rule(name, 'max-invalid-rows')?.outcome).toBe('pass')
     }
   })

@@ -23,6 +23,7 @@ import { VERSION } from './version.js'
 const MAX_FINDINGS_PER_DATASET = 200
 /** A progress line every so many rows on long files. */
 const PROGRESS_EVERY_ROWS = 250_000
+const EMPTY_FILE_MESSAGE = 'holds no rows: the file is empty or has only blank lines'
 
 export interface CheckOptions {
   /** The repository's root folder. */
@@ -184,6 +185,7 @@ async function readFile(
   const lfs = content.lfsOid ? ` (Git LFS object ${content.lfsOid.slice(0, 12)})` : ''
   log(`reading ${side} ${file.path}${lfs}`)
   let rows = 0
+  let items = 0
   let read: 'read' | 'unreadable' | 'not-rows' = 'read'
   for await (const item of readRows(content.source, {
     file: file.path,
@@ -208,6 +210,11 @@ async function readFile(
       analysis.addInvalid(side)
       findings.add({ kind: 'invalid-row', file: file.path, line: item.line, side, message: item.reason })
     }
+    items++
+  }
+  // Nothing to parse is not an error, but a dataset file with no rows deserves a line in the report.
+  if (items === 0) {
+    findings.add({ kind: 'skipped-file', file: file.path, side, message: EMPTY_FILE_MESSAGE })
   }
   return read
 }
