@@ -22,6 +22,30 @@ function homeSlot(key: number, mask: number): number {
   return (key >>> 0) & mask
 }
 
+/** Linear probing: the slot that holds `key`, or the empty slot where it belongs. */
+function slotOf(keys: Float64Array, mask: number, key: number): number {
+  let i = homeSlot(key, mask)
+  for (;;) {
+    const slot = keys[i]!
+    if (slot === key || slot === EMPTY) return i
+    i = (i + 1) & mask
+  }
+}
+
+/** A table of twice the slots holding the same keys; `move(from, to)` carries each key's value along. */
+function doubled(old: Float64Array, move: (from: number, to: number) => void): Float64Array {
+  const keys = new Float64Array(old.length * 2).fill(EMPTY)
+  const mask = keys.length - 1
+  for (let from = 0; from < old.length; from++) {
+    const key = old[from]!
+    if (key === EMPTY) continue
+    const to = slotOf(keys, mask, key)
+    keys[to] = key
+    move(from, to)
+  }
+  return keys
+}
+
 /** A set of hash53 values (non-negative safe integers). */
 export class Hash53Set {
   private keys: Float64Array
@@ -40,41 +64,20 @@ export class Hash53Set {
 
   /** Adds a key; true when it was not in the set. */
   add(key: number): boolean {
-    const keys = this.keys
-    const mask = this.mask
-    for (let i = homeSlot(key, mask); ; i = (i + 1) & mask) {
-      const slot = keys[i]!
-      if (slot === key) return false
-      if (slot === EMPTY) {
-        keys[i] = key
-        if (++this.count > keys.length * MAX_LOAD) this.grow()
-        return true
-      }
-    }
+    const i = slotOf(this.keys, this.mask, key)
+    if (this.keys[i] === key) return false
+    this.keys[i] = key
+    if (++this.count > this.keys.length * MAX_LOAD) this.grow()
+    return true
   }
 
   has(key: number): boolean {
-    const keys = this.keys
-    const mask = this.mask
-    for (let i = homeSlot(key, mask); ; i = (i + 1) & mask) {
-      const slot = keys[i]!
-      if (slot === key) return true
-      if (slot === EMPTY) return false
-    }
+    return this.keys[slotOf(this.keys, this.mask, key)] === key
   }
 
   private grow(): void {
-    const old = this.keys
-    const keys = new Float64Array(old.length * 2).fill(EMPTY)
-    const mask = keys.length - 1
-    for (const key of old) {
-      if (key === EMPTY) continue
-      let i = homeSlot(key, mask)
-      while (keys[i] !== EMPTY) i = (i + 1) & mask
-      keys[i] = key
-    }
-    this.keys = keys
-    this.mask = mask
+    this.keys = doubled(this.keys, () => undefined)
+    this.mask = this.keys.length - 1
   }
 }
 
@@ -99,21 +102,14 @@ export class Hash53Counter {
 
   /** Adds `by` (default 1) to the key's count. */
   increment(key: number, by = 1): void {
-    const keys = this.keys
-    const mask = this.mask
-    for (let i = homeSlot(key, mask); ; i = (i + 1) & mask) {
-      const slot = keys[i]!
-      if (slot === key) {
-        this.counts[i]! += by
-        return
-      }
-      if (slot === EMPTY) {
-        keys[i] = key
-        this.counts[i] = by
-        if (++this.count > keys.length * MAX_LOAD) this.grow()
-        return
-      }
+    const i = slotOf(this.keys, this.mask, key)
+    if (this.keys[i] === key) {
+      this.counts[i]! += by
+      return
     }
+    this.keys[i] = key
+    this.counts[i] = by
+    if (++this.count > this.keys.length * MAX_LOAD) this.grow()
   }
 
   /** Calls `visit` with every key and its count, in no particular order. */
@@ -127,32 +123,16 @@ export class Hash53Counter {
 
   /** The key's count; 0 when it was never incremented. */
   get(key: number): number {
-    const keys = this.keys
-    const mask = this.mask
-    for (let i = homeSlot(key, mask); ; i = (i + 1) & mask) {
-      const slot = keys[i]!
-      if (slot === key) return this.counts[i]!
-      if (slot === EMPTY) return 0
-    }
+    const i = slotOf(this.keys, this.mask, key)
+    return this.keys[i] === key ? this.counts[i]! : 0
   }
 
   private grow(): void {
-    const oldKeys = this.keys
-    const oldCounts = this.counts
-    const keys = new Float64Array(oldKeys.length * 2).fill(EMPTY)
-    const counts = new Float64Array(keys.length)
-    const mask = keys.length - 1
-    for (let j = 0; j < oldKeys.length; j++) {
-      const key = oldKeys[j]!
-      if (key === EMPTY) continue
-      let i = homeSlot(key, mask)
-      while (keys[i] !== EMPTY) i = (i + 1) & mask
-      keys[i] = key
-      counts[i] = oldCounts[j]!
-    }
-    this.keys = keys
+    const old = this.counts
+    const counts = new Float64Array(this.keys.length * 2)
+    this.keys = doubled(this.keys, (from, to) => (counts[to] = old[from]!))
     this.counts = counts
-    this.mask = mask
+    this.mask = this.keys.length - 1
   }
 }
 
@@ -180,48 +160,26 @@ export class Hash53Index {
 
   /** The key's id, given the next free id when it is new. */
   idOf(key: number): number {
-    const keys = this.keys
-    const mask = this.mask
-    for (let i = homeSlot(key, mask); ; i = (i + 1) & mask) {
-      const slot = keys[i]!
-      if (slot === key) return this.ids[i]!
-      if (slot === EMPTY) {
-        const id = this.count++
-        keys[i] = key
-        this.ids[i] = id
-        if (this.count > keys.length * MAX_LOAD) this.grow()
-        return id
-      }
-    }
+    const i = slotOf(this.keys, this.mask, key)
+    if (this.keys[i] === key) return this.ids[i]!
+    const id = this.count++
+    this.keys[i] = key
+    this.ids[i] = id
+    if (this.count > this.keys.length * MAX_LOAD) this.grow()
+    return id
   }
 
   /** The key's id, or -1 when it was never indexed. */
   find(key: number): number {
-    const keys = this.keys
-    const mask = this.mask
-    for (let i = homeSlot(key, mask); ; i = (i + 1) & mask) {
-      const slot = keys[i]!
-      if (slot === key) return this.ids[i]!
-      if (slot === EMPTY) return -1
-    }
+    const i = slotOf(this.keys, this.mask, key)
+    return this.keys[i] === key ? this.ids[i]! : -1
   }
 
   private grow(): void {
-    const oldKeys = this.keys
-    const oldIds = this.ids
-    const keys = new Float64Array(oldKeys.length * 2).fill(EMPTY)
-    const ids = new Int32Array(keys.length)
-    const mask = keys.length - 1
-    for (let j = 0; j < oldKeys.length; j++) {
-      const key = oldKeys[j]!
-      if (key === EMPTY) continue
-      let i = homeSlot(key, mask)
-      while (keys[i] !== EMPTY) i = (i + 1) & mask
-      keys[i] = key
-      ids[i] = oldIds[j]!
-    }
-    this.keys = keys
+    const old = this.ids
+    const ids = new Int32Array(this.keys.length * 2)
+    this.keys = doubled(this.keys, (from, to) => (ids[to] = old[from]!))
     this.ids = ids
-    this.mask = mask
+    this.mask = this.keys.length - 1
   }
 }
