@@ -22,7 +22,7 @@ import { clusterPatterns } from './patterns.js'
 import { ProperNounEvidence } from './proper-nouns.js'
 import { PendingRow, REALISM_SAMPLE_CAP, RealismSample, compareSamples } from './realism/realism-sample.js'
 import type { RealismComparison } from './realism/types.js'
-import { canonicalKey, normalisedKey, templateScan } from './text-keys.js'
+import { canonicalKeyOfNormalised, normalisedKey, templateScan } from './text-keys.js'
 
 /** Example rows kept per template key and side: enough to show a pattern, small enough to keep for every key. */
 const EXAMPLES_PER_KEY = 3
@@ -266,7 +266,7 @@ export class DatasetAnalysis {
     const exactInput = hash53(row.input)
     const normalised = normalisedKey(row.input)
     const normalisedInput = hash53(normalised)
-    const canonical = hash53(canonicalKey(row.input))
+    const canonical = hash53(canonicalKeyOfNormalised(normalised))
     state.exact.add(exactInput)
     state.normalised.add(normalisedInput)
     state.canonical.add(canonical)

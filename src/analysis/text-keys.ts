@@ -20,21 +20,12 @@ const ASCII_NONZERO_DIGIT = /[1-9]/g
 // into one space; as above, a lone space is left alone.
 const ASCII_CANONICAL_FOLD = /[\s!-/:-@[-`{-~]{2,}|[\t-\r!-/:-@[-`{-~]/g
 
-// The pipeline computes a row's normalised key and then its canonical key, which starts from the same
-// normalised key: the last answer is kept so the second call does not redo NFKC and the folding.
-let lastNormalisedText: string | null = null
-let lastNormalisedKey = ''
-
 /** Normalised key: NFKC, lower case, runs of white space folded to one space, trimmed. */
 export function normalisedKey(text: string): string {
-  if (text === lastNormalisedText) return lastNormalisedKey
-  const key = (isAscii(text) ? text : text.normalize('NFKC'))
+  return (isAscii(text) ? text : text.normalize('NFKC'))
     .toLowerCase()
     .replace(WHITE_SPACE_TO_FOLD, ' ')
     .trim()
-  lastNormalisedText = text
-  lastNormalisedKey = key
-  return key
 }
 
 /**
