@@ -9,7 +9,7 @@ import type { GitHubClient } from '../src/github/client.js'
 import { pullRequestForHead } from '../src/github/pull-request.js'
 import { deleteStickyComment, ownMarkedComments, upsertStickyComment } from '../src/github/sticky-comment.js'
 import { ACTIONS_BOT_LOGIN, tokenLogin } from '../src/github/token-identity.js'
-import type { Annotation } from '../src/report/annotations.js'
+import { annotations, closeAfterCheck, output } from './helpers/check-run-fixtures.js'
 import { GitHubStandIn, type StandInOptions } from './helpers/github-stand-in.js'
 
 const repo = { owner: 'octo-org', repo: 'datasets' }
@@ -26,24 +26,7 @@ async function start(options: Partial<StandInOptions> = {}): Promise<void> {
 
 beforeEach(async () => start())
 
-afterEach(async () => {
-  try {
-    standIn.assertValid()
-  } finally {
-    await standIn.close()
-  }
-})
-
-const annotations = (n: number): Annotation[] =>
-  Array.from({ length: n }, (_, i) => ({
-    path: 'data/train.jsonl',
-    line: i + 1,
-    level: 'failure',
-    title: `row ${i + 1}`,
-    message: 'unparseable'
-  }))
-
-const output = { title: 'ratio 0.04 < 0.50', summary: '## failed', text: 'details' }
+afterEach(async () => closeAfterCheck(standIn))
 
 describe('the stand-in', () => {
   it('refuses what GitHub would refuse, and records it as a problem', async () => {

@@ -15,7 +15,7 @@ import {
   type RetryNote
 } from '../src/github/client.js'
 import { upsertStickyComment } from '../src/github/sticky-comment.js'
-import type { Annotation } from '../src/report/annotations.js'
+import { annotations, closeAfterCheck, output } from './helpers/check-run-fixtures.js'
 import { GitHubStandIn } from './helpers/github-stand-in.js'
 
 const repo = { owner: 'octo-org', repo: 'datasets' }
@@ -43,23 +43,7 @@ beforeEach(async () => {
   })
 })
 
-afterEach(async () => {
-  try {
-    standIn.assertValid()
-  } finally {
-    await standIn.close()
-  }
-})
-
-const annotations = (n: number): Annotation[] =>
-  Array.from({ length: n }, (_, i) => ({
-    path: 'data/train.jsonl',
-    line: i + 1,
-    level: 'failure',
-    title: `row ${i + 1}`,
-    message: 'unparseable'
-  }))
-const output = { title: 'ratio 0.04 < 0.50', summary: '## failed', text: 'details' }
+afterEach(async () => closeAfterCheck(standIn))
 
 describe('retries', () => {
   it('retries 5xx answers with exponential backoff, then succeeds', async () => {
