@@ -12,6 +12,7 @@ import { ACTION_ENTRY, runAction, webhookExample, type ActionRun } from './helpe
 import { GitHubStandIn } from './helpers/github-stand-in.js'
 import { gitIn, removeDir, tempDir, tempRepo, type TempRepo } from './fixtures/git/temp-repo.js'
 import { HUMAN_PROMPTS } from './fixtures/human-prompts.js'
+import { closeAfterCheck } from './helpers/check-run-fixtures.js'
 
 const OWNER = 'Codertocat'
 const REPO = 'Hello-World'
@@ -57,13 +58,7 @@ afterAll(() => {
   for (const dir of workspaces) removeDir(dir)
 })
 
-afterEach(async () => {
-  try {
-    standIn?.assertValid()
-  } finally {
-    await standIn?.close()
-  }
-})
+afterEach(async () => closeAfterCheck(standIn))
 
 async function runOnPullRequest(inputs: Record<string, string> = {}): Promise<ActionRun> {
   const workspace = tempDir()

@@ -13,6 +13,7 @@ import { GitHubStandIn } from './helpers/github-stand-in.js'
 import { detailsBalanced, markdownTables, visibleText } from './helpers/markdown-inspect.js'
 import { gitIn, removeDir, tempDir, tempRepo, type TempRepo } from './fixtures/git/temp-repo.js'
 import { HUMAN_PROMPTS } from './fixtures/human-prompts.js'
+import { closeAfterCheck } from './helpers/check-run-fixtures.js'
 
 const OWNER = 'Codertocat'
 const REPO = 'Hello-World'
@@ -178,14 +179,8 @@ afterAll(() => {
   for (const dir of workspaces) removeDir(dir)
 })
 
-afterEach(async () => {
-  // Every request the action made must be one GitHub accepts.
-  try {
-    standIn?.assertValid()
-  } finally {
-    await standIn?.close()
-  }
-})
+// Every request the action made must be one GitHub accepts.
+afterEach(async () => closeAfterCheck(standIn))
 
 describe('the action on a pull request', () => {
   it('publishes a check run, annotations in batches of 50, one comment, the summary and outputs; fails the step', async () => {

@@ -23,6 +23,7 @@ import {
   utf8Bytes
 } from './helpers/markdown-inspect.js'
 import { gitIn, removeDir, tempDir, tempRepo, type TempRepo } from './fixtures/git/temp-repo.js'
+import { closeAfterCheck } from './helpers/check-run-fixtures.js'
 
 const OWNER = 'Codertocat'
 const REPO = 'Hello-World'
@@ -68,13 +69,7 @@ afterAll(() => {
   for (const dir of workspaces) removeDir(dir)
 })
 
-afterEach(async () => {
-  try {
-    standIn?.assertValid()
-  } finally {
-    await standIn?.close()
-  }
-})
+afterEach(async () => closeAfterCheck(standIn))
 
 function expectInertMarkdown(markdown: string): void {
   expect(detailsBalanced(markdown)).toBe(true)
