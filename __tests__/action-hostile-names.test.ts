@@ -16,6 +16,7 @@ import {
 import { ACTION_ENTRY, runAction, webhookExample } from './helpers/action-run.js'
 import { GitHubStandIn } from './helpers/github-stand-in.js'
 import {
+  OUR_TAGS,
   decodeEntities,
   detailsBalanced,
   htmlTagNames,
@@ -47,7 +48,6 @@ const HOSTILE_PATHS = [
 ]
 
 /** The tags our renderer writes; any other tag in the output came from data. */
-const OUR_TAGS = new Set(['details', 'summary', 'code', 'sub', 'br', '!--'])
 const PAIRED_TAGS = ['details', 'summary', 'code', 'sub']
 
 const row = (prompt: string) => JSON.stringify({ prompt, response: 'ok' })
@@ -74,7 +74,7 @@ afterEach(async () => closeAfterCheck(standIn))
 function expectInertMarkdown(markdown: string): void {
   expect(detailsBalanced(markdown)).toBe(true)
   const tags = htmlTagNames(markdown)
-  expect(tags.filter(tag => !OUR_TAGS.has(tag.replace(/^\//, '')))).toEqual([])
+  expect(tags.filter(tag => !OUR_TAGS.has(tag))).toEqual([])
   for (const tag of PAIRED_TAGS) {
     expect(tags.filter(t => t === `/${tag}`)).toHaveLength(tags.filter(t => t === tag).length)
   }

@@ -9,6 +9,7 @@ import {
 import type { DatasetReport, Report } from '../src/types.js'
 import { HOSTILE } from './helpers/hostile-text.js'
 import {
+  OUR_TAGS,
   decodeEntities,
   detailsBalanced,
   fencedBlocks,
@@ -31,20 +32,6 @@ const LINKS = {
   fileUrl: (file: string, line: number) => `https://github.com/o/r/blob/abc/${file}#L${line}`,
   checkRunUrl: 'https://github.com/o/r/runs/42'
 }
-
-// The only tags the renderer writes itself; anything else came from dataset text.
-const OUR_TAGS = new Set([
-  '!--',
-  'details',
-  '/details',
-  'summary',
-  '/summary',
-  'code',
-  '/code',
-  'br',
-  'sub',
-  '/sub'
-])
 
 function expectTablesIntact(markdown: string): void {
   const tables = markdownTables(markdown)

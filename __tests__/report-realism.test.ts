@@ -5,6 +5,7 @@ import { renderTerminal } from '../src/report/terminal.js'
 import type { DatasetReport, FeatureName, Report } from '../src/types.js'
 import { HOSTILE } from './helpers/hostile-text.js'
 import {
+  OUR_TAGS,
   decodeEntities,
   detailsBalanced,
   fencedBlocks,
@@ -28,19 +29,6 @@ import {
 const LINKS = {
   fileUrl: (file: string, line: number) => `https://github.com/o/r/blob/abc/${file}#L${line}`
 }
-const OUR_TAGS = new Set([
-  '!--',
-  'details',
-  '/details',
-  'summary',
-  '/summary',
-  'code',
-  '/code',
-  'br',
-  'sub',
-  '/sub'
-])
-
 function section(markdown: string, heading: string): string {
   const start = markdown.indexOf(`${heading}\n`)
   if (start < 0) throw new Error(`no ${heading}`)

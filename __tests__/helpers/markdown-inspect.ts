@@ -53,6 +53,20 @@ export function markdownTables(markdown: string): MarkdownTable[] {
   return tables
 }
 
+/** The only tags the renderers write themselves (with their closing forms); any other tag came from a dataset. */
+export const OUR_TAGS: ReadonlySet<string> = new Set([
+  '!--',
+  'details',
+  '/details',
+  'summary',
+  '/summary',
+  'code',
+  '/code',
+  'br',
+  'sub',
+  '/sub'
+])
+
 /** Names of every HTML tag and comment opener in the text, in order: `details`, `/details`, `!--`. */
 export function htmlTagNames(markdown: string): string[] {
   return [...markdown.matchAll(/<(!--|\/?[A-Za-z][A-Za-z0-9-]*)/g)].map(m => (m[1] as string).toLowerCase())
