@@ -1,6 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
 import { hash53 } from '../src/analysis/hash.js'
-import { RealismSample, compareSamples } from '../src/analysis/realism/realism-sample.js'
+import {
+  RealismSample,
+  type RealismSampleState,
+  compareSamples
+} from '../src/analysis/realism/realism-sample.js'
 import type { RowRef } from '../src/types.js'
 
 interface Pair {
@@ -293,6 +297,149 @@ describe('RealismSample', () => {
   it('rejects a cap that is not a positive integer', () => {
     expect(() => new RealismSample(0)).toThrow('positive integer')
     expect(() => new RealismSample(2.5)).toThrow('positive integer')
+  })
+})
+
+/** A row as a shard sees it: where it is, its texts and its content key. */
+interface KeyedRow {
+  ref: RowRef
+  input: string
+  output: string
+  key: number
+}
+
+/**
+ * 3,000 rows over two files, with 30 copies of one row and 40 of another whose keys are the smallest: the
+ * sample keeps every first copy and 20 of the second, so ties broken by position (file, then line) decide
+ * which rows it keeps and in what order.
+ */
+function keyedRows(): KeyedRow[] {
+  const words = ['apple', 'river', 'stone', 'music', 'window', 'garden', 'number', 'letter', 'cloud', 'paper']
+  return Array.from({ length: 3000 }, (_, i): KeyedRow => {
+    const ref = { file: i % 7 === 0 ? 'b.jsonl' : 'a.jsonl', line: i + 1 }
+    if (i % 100 === 7) return { ref, input: 'the same row again', output: 'yes', key: 1 }
+    if (i % 75 === 11) {
+      // Mostly in the later file, so the cut among these copies falls inside it, by line.
+      return {
+        ref: { ...ref, file: i % 4 === 0 ? 'a.jsonl' : 'b.jsonl' },
+        input: 'another one',
+        output: 'no',
+        key: 2
+      }
+    }
+    const input = `${words[i % 10]} ${words[(i * 7) % 10]} question ${i}${i % 4 === 0 ? '?' : ''}`
+    const output = `${i % 5 === 0 ? 'Certainly! ' : ''}answer ${words[(i * 3) % 10]} ${i}`
+    return { ref, input, output, key: hash53(`${input}\u0000${output}`) }
+  })
+}
+
+function feed(sample: RealismSample, rows: readonly KeyedRow[]): RealismSample {
+  for (const row of rows) sample.add(row.ref, row.input, row.output, row.key)
+  return sample
+}
+
+/** Splits rows into disjoint shards by a hash of their position, so every shard's rows interleave. */
+function shardsOf<T extends { ref: RowRef }>(rows: readonly T[], count: number): T[][] {
+  const shards: T[][] = Array.from({ length: count }, () => [])
+  for (const row of rows) shards[hash53(`${row.ref.file}:${row.ref.line}`) % count]!.push(row)
+  return shards
+}
+
+/** What a shard writes and the merge reads back: the state through JSON. */
+function throughJson(sample: RealismSample): RealismSample {
+  return RealismSample.fromState(JSON.parse(JSON.stringify(sample.toState())) as RealismSampleState)
+}
+
+function expectSameSample(actual: RealismSample, expected: RealismSample): void {
+  expect(actual.rows).toBe(expected.rows)
+  expect(actual.sampled).toBe(expected.sampled)
+  expect(actual.sampledRows()).toEqual(expected.sampledRows())
+  expect(actual.toState()).toEqual(expected.toState())
+}
+
+describe('RealismSample partial states and merging', () => {
+  const rows = keyedRows()
+  const CAP = 50
+  const single = feed(new RealismSample(CAP), rows)
+
+  it('is a fixture where eviction and ties by position decide the sample', () => {
+    const sampled = single.sampledRows()
+    expect(single.rows).toBe(3000)
+    expect(sampled).toHaveLength(CAP)
+    expect(sampled.filter(row => row.key === 1)).toHaveLength(30)
+    const byPosition = (x: RowRef, y: RowRef) =>
+      x.file === y.file ? x.line - y.line : x.file < y.file ? -1 : 1
+    const copies = rows.filter(row => row.key === 2).map(row => row.ref)
+    const kept = sampled.filter(row => row.key === 2).map(row => row.ref)
+    expect(kept).toEqual(copies.sort(byPosition).slice(0, 20))
+    expect(kept.filter(ref => ref.file === 'b.jsonl').length).toBeGreaterThan(0)
+  })
+
+  for (const count of [2, 3, 4]) {
+    it(`merges ${count} shards' states read back from JSON into exactly the single-run sample`, () => {
+      const shards = shardsOf(rows, count)
+      for (const shard of shards) expect(shard.length).toBeGreaterThan(500)
+      const restored = shards.map(shard => throughJson(feed(new RealismSample(CAP), shard)))
+      const merged = restored[0]!
+      for (const other of restored.slice(1)) merged.mergeFrom(other)
+      expectSameSample(merged, single)
+    })
+  }
+
+  it("keeps none of a shard whose keys all exceed a full sample's", () => {
+    const byKey = [...rows].sort((x, y) => x.key - y.key || x.ref.line - y.ref.line)
+    const small = feed(new RealismSample(CAP), byKey.slice(0, 1500))
+    small.mergeFrom(feed(new RealismSample(CAP), byKey.slice(1500)))
+    expectSameSample(small, single)
+    const large = feed(new RealismSample(CAP), byKey.slice(1500))
+    large.mergeFrom(feed(new RealismSample(CAP), byKey.slice(0, 1500)))
+    expectSameSample(large, single)
+  })
+
+  it('gives the same sample whichever shard the others merge into', () => {
+    const samples = shardsOf(rows, 3).map(shard => feed(new RealismSample(CAP), shard))
+    const [first, second, third] = samples as [RealismSample, RealismSample, RealismSample]
+    third.mergeFrom(first)
+    third.mergeFrom(second)
+    expectSameSample(third, single)
+  })
+
+  it('keeps taking rows after a restore, as if it had never been written out', () => {
+    const restored = throughJson(feed(new RealismSample(CAP), rows.slice(0, 1200)))
+    expectSameSample(feed(restored, rows.slice(1200)), single)
+  })
+
+  it('merges a shard that kept its rows pending, and one that saw no rows', () => {
+    const [a, b] = shardsOf(rows, 2) as [KeyedRow[], KeyedRow[]]
+    const pending = feed(new RealismSample(CAP), a)
+    pending.mergeFrom(feed(new RealismSample(CAP), b))
+    pending.mergeFrom(new RealismSample(CAP))
+    expectSameSample(pending, single)
+  })
+
+  it('writes a state that is plain JSON, with the vocabulary as integer hashes', () => {
+    const state = single.toState()
+    expect(JSON.parse(JSON.stringify(state))).toEqual(state)
+    expect(state).toMatchObject({ cap: CAP, seen: 3000 })
+    expect(state.rows).toHaveLength(CAP)
+    for (const row of state.rows) {
+      expect(Array.isArray(row.vocabulary)).toBe(true)
+      for (const hash of row.vocabulary) expect(Number.isSafeInteger(hash)).toBe(true)
+    }
+    expect(state.rows.some(row => row.vocabulary.length > 0)).toBe(true)
+  })
+
+  it('refuses to merge samples with different caps, or a sample with itself', () => {
+    const sample = new RealismSample(CAP)
+    expect(() => sample.mergeFrom(new RealismSample(CAP + 1))).toThrow('different caps')
+    expect(() => sample.mergeFrom(sample)).toThrow('itself')
+  })
+
+  it('refuses a state that keeps more rows than its cap or than it saw', () => {
+    const state = feed(new RealismSample(3), rows.slice(0, 10)).toState()
+    expect(() => RealismSample.fromState({ ...state, cap: 2 })).toThrow('cap of 2')
+    expect(() => RealismSample.fromState({ ...state, seen: 2 })).toThrow('2 seen')
+    expect(() => RealismSample.fromState({ ...state, cap: 0 })).toThrow('positive integer')
   })
 })
 

@@ -187,6 +187,26 @@ export class EvalIndex {
   }
 }
 
+/** A listed leak with the global ordinal of its training row, which decides which leaks a merge keeps. */
+export interface KeptLeakState {
+  ordinal: number
+  leak: EvalLeak
+}
+
+/** A LeakageCheck as plain JSON, for a shard to hand to the merge. */
+export interface LeakageState {
+  checked: number
+  counts: Record<LeakKind, number>
+  /** Rows skipped per eval set, in the order of the check's indexes. */
+  ownRows: number[]
+  /** Per kind, the listed leaks in ordinal order. */
+  kept: Record<LeakKind, KeptLeakState[]>
+  /** Leaks counted but not listed: the sum over kinds of count minus listed. */
+  omitted: number
+}
+
+const LEAK_KINDS: readonly LeakKind[] = ['exact', 'normalised', 'near-duplicate']
+
 /**
  * The added rows of one dataset against every eval set. A row is counted once, at its strongest match (exact
  * beats normalised beats near-duplicate; between sets, the first configured wins), and is never checked against
@@ -195,15 +215,29 @@ export class EvalIndex {
 export class LeakageCheck {
   private checked = 0
   private readonly counts: Record<LeakKind, number> = { exact: 0, normalised: 0, 'near-duplicate': 0 }
-  private readonly kept: Record<LeakKind, EvalLeak[]> = { exact: [], normalised: [], 'near-duplicate': [] }
-  private omitted = 0
+  /**
+   * Per kind, the leaks of the rows with the smallest ordinals, in ordinal order. Listing by ordinal rather than
+   * by arrival makes the list the same whether one check saw every row or shards' checks were merged.
+   */
+  private readonly kept: Record<LeakKind, KeptLeakState[]> = {
+    exact: [],
+    normalised: [],
+    'near-duplicate': []
+  }
   private readonly ownRows: number[]
 
   constructor(private readonly indexes: readonly EvalIndex[]) {
     this.ownRows = indexes.map(() => 0)
   }
 
-  check(row: Row, keys: AddedRowKeys): void {
+  /**
+   * Checks one added row. `ordinal` is the row's position among all the dataset's rows (increasing in a single
+   * run); of each kind, the leaks with the smallest ordinals are listed, which in a single run are the first.
+   */
+  check(row: Row, keys: AddedRowKeys, ordinal: number): void {
+    if (!Number.isSafeInteger(ordinal) || ordinal < 0) {
+      throw new Error(`a leak check needs a row's ordinal as a non-negative integer, got ${ordinal}`)
+    }
     let match: EvalMatch | null = null
     let evalSet = ''
     let checkedAny = false
@@ -224,19 +258,76 @@ export class LeakageCheck {
     if (checkedAny) this.checked++
     if (match === null) return
     this.counts[match.kind]++
-    const list = this.kept[match.kind]
-    if (list.length >= LEAKS_KEPT_PER_KIND) {
-      this.omitted++
-      return
-    }
-    list.push({
-      kind: match.kind,
-      evalSet,
-      row: { file: row.file, line: row.line },
-      text: textSnippet(row.input, LEAK_TEXT_LENGTH),
-      evalRow: match.evalRow,
-      similarity: match.similarity
+    // Checked before building the leak, so rows past the list cost no snippet.
+    if (!this.wouldList(match.kind, ordinal)) return
+    this.list({
+      ordinal,
+      leak: {
+        kind: match.kind,
+        evalSet,
+        row: { file: row.file, line: row.line },
+        text: textSnippet(row.input, LEAK_TEXT_LENGTH),
+        evalRow: match.evalRow,
+        similarity: match.similarity
+      }
     })
+  }
+
+  /** The check as plain JSON, for a shard to hand to the merge. */
+  toState(): LeakageState {
+    return {
+      checked: this.checked,
+      counts: { ...this.counts },
+      ownRows: [...this.ownRows],
+      kept: {
+        exact: [...this.kept.exact],
+        normalised: [...this.kept.normalised],
+        'near-duplicate': [...this.kept['near-duplicate']]
+      },
+      omitted: this.omitted
+    }
+  }
+
+  /** The check a state was taken from, against the same eval sets (in the same order) it was taken with. */
+  static fromState(indexes: readonly EvalIndex[], state: LeakageState): LeakageCheck {
+    if (state.ownRows.length !== indexes.length) {
+      throw new Error(
+        `a leakage state for ${state.ownRows.length} eval sets cannot be restored against ${indexes.length}`
+      )
+    }
+    const check = new LeakageCheck(indexes)
+    check.checked = state.checked
+    state.ownRows.forEach((rows, i) => (check.ownRows[i] = rows))
+    for (const kind of LEAK_KINDS) {
+      check.counts[kind] = state.counts[kind]
+      for (const entry of state.kept[kind]) check.list(entry)
+    }
+    if (check.omitted !== state.omitted) {
+      throw new Error(
+        `a leakage state omits ${state.omitted} leaks, but its counts and lists say ${check.omitted}`
+      )
+    }
+    return check
+  }
+
+  /**
+   * Takes in another check's counts and leaks. When the two saw disjoint rows (shards of one dataset), the
+   * result is exactly that of one check that saw all of them in ordinal order.
+   */
+  mergeFrom(other: LeakageCheck): void {
+    if (other === this) throw new Error('a leakage check cannot be merged with itself')
+    const names = (check: LeakageCheck) => check.indexes.map(index => index.name).join('\u0000')
+    if (names(other) !== names(this)) {
+      throw new Error('cannot merge leakage checks made against different eval sets')
+    }
+    this.checked += other.checked
+    other.ownRows.forEach((rows, i) => (this.ownRows[i]! += rows))
+    for (const kind of LEAK_KINDS) {
+      this.counts[kind] += other.counts[kind]
+      for (const entry of other.kept[kind]) {
+        if (this.wouldList(kind, entry.ordinal)) this.list(entry)
+      }
+    }
   }
 
   result(): Leakage {
@@ -250,8 +341,33 @@ export class LeakageCheck {
       exact: this.counts.exact,
       normalised: this.counts.normalised,
       nearDuplicate: this.counts['near-duplicate'],
-      leaks: [...this.kept.exact, ...this.kept.normalised, ...this.kept['near-duplicate']],
+      leaks: LEAK_KINDS.flatMap(kind => this.kept[kind].map(entry => entry.leak)),
       leaksOmitted: this.omitted
     }
+  }
+
+  /** Leaks counted but not listed. */
+  private get omitted(): number {
+    let omitted = 0
+    for (const kind of LEAK_KINDS) omitted += Math.max(0, this.counts[kind] - this.kept[kind].length)
+    return omitted
+  }
+
+  /** Whether a leak of this kind and ordinal would be listed now. */
+  private wouldList(kind: LeakKind, ordinal: number): boolean {
+    const list = this.kept[kind]
+    return list.length < LEAKS_KEPT_PER_KIND || ordinal < list[list.length - 1]!.ordinal
+  }
+
+  /**
+   * Lists a leak in ordinal order, dropping the largest ordinal when the list is full. In a single run ordinals
+   * only grow, so this is an append until the list fills.
+   */
+  private list(entry: KeptLeakState): void {
+    const list = this.kept[entry.leak.kind]
+    let at = list.length
+    while (at > 0 && list[at - 1]!.ordinal > entry.ordinal) at--
+    list.splice(at, 0, entry)
+    if (list.length > LEAKS_KEPT_PER_KIND) list.pop()
   }
 }

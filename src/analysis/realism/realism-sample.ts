@@ -77,6 +77,29 @@ export interface SampledRow {
 }
 
 /**
+ * A SampledRow as plain JSON, for a shard's partial state: the vocabulary's hashes are integers below 2^53,
+ * which JSON carries exactly, so a number[] restores the same Float64Array.
+ */
+export interface SampledRowState {
+  ref: RowRef
+  key: number
+  flags: number
+  inputWords: number
+  outputWords: number
+  vocabulary: number[]
+  inputSnippet: string
+  outputSnippet: string
+}
+
+/** A RealismSample as plain JSON: its cap, the rows it counted, and its kept rows in key order. */
+export interface RealismSampleState {
+  cap: number
+  /** All rows offered to the sample, kept or not (RealismSample.rows). */
+  seen: number
+  rows: SampledRowState[]
+}
+
+/**
  * A row offered to one or more samples, whose features are computed on first need and then shared. Until then
  * it holds the row's two texts, which is cheaper than computing features for a row that leaves the sample
  * again: most rows that enter a bottom-k sample early are pushed out by smaller keys later.
@@ -93,6 +116,13 @@ export class PendingRow {
   ) {
     // A copy: the caller may pass the whole row, and the sample must not keep its other fields alive.
     this.ref = { file: ref.file, line: ref.line }
+  }
+
+  /** A row whose features are already known, as restored from a partial state or taken from another sample. */
+  static computed(row: SampledRow): PendingRow {
+    const pending = new PendingRow(row.ref, row.key, '', '')
+    pending.sampled = { ...row, ref: pending.ref }
+    return pending
   }
 
   /** Characters of text still held; 0 once the features are computed. */
@@ -161,6 +191,44 @@ export class RealismSample {
   wouldKeep(key: number, ref: RowRef): boolean {
     const top = this.heap[0]
     return this.heap.length < this.cap || top === undefined || compareRows(key, ref, top) < 0
+  }
+
+  /**
+   * The sample as plain JSON, for a shard to hand to the merge. Pending features are computed first: the state
+   * must not carry row texts, and a restored sample has no texts to compute them from.
+   */
+  toState(): RealismSampleState {
+    return { cap: this.cap, seen: this.seen, rows: this.sampledRows().map(sampledRowState) }
+  }
+
+  /** The sample a state was taken from: the same rows, count and cap, and it can keep taking rows. */
+  static fromState(state: RealismSampleState, pendingBudget = PENDING_CHARS_PER_SAMPLE): RealismSample {
+    const sample = new RealismSample(state.cap, pendingBudget)
+    if (state.rows.length > state.cap || !Number.isInteger(state.seen) || state.seen < state.rows.length) {
+      throw new Error(
+        `a realism sample state keeps ${state.rows.length} rows of ${state.seen} seen with a cap of ${state.cap}`
+      )
+    }
+    for (const row of state.rows) sample.insert(PendingRow.computed(sampledRowFromState(row)))
+    sample.seen = state.seen
+    return sample
+  }
+
+  /**
+   * Takes in another sample's rows, so this one becomes the bottom-k of both. The `cap` smallest keys of a union
+   * are among the `cap` smallest of each part, so when the two samples saw disjoint rows (shards of one side)
+   * the result is exactly the sample one instance would hold after seeing all of them, in any order. A row seen
+   * by both would be kept twice: shards must not overlap.
+   */
+  mergeFrom(other: RealismSample): void {
+    if (other === this) throw new Error('a realism sample cannot be merged with itself')
+    if (other.cap !== this.cap) {
+      throw new Error(`cannot merge realism samples with different caps (${this.cap} and ${other.cap})`)
+    }
+    for (const row of other.heap) {
+      if (this.wouldKeep(row.key, row.ref)) this.insert(row)
+    }
+    this.seen += other.seen
   }
 
   private insert(row: PendingRow): void {
@@ -293,6 +361,23 @@ export function sampleRow(ref: RowRef, input: string, output: string, key: numbe
     vocabulary: Float64Array.from(tokens, token => hash53(token)),
     inputSnippet: textSnippet(input, SNIPPET_LENGTH),
     outputSnippet: textSnippet(output, SNIPPET_LENGTH)
+  }
+}
+
+function sampledRowState(row: SampledRow): SampledRowState {
+  return { ...row, ref: { file: row.ref.file, line: row.ref.line }, vocabulary: Array.from(row.vocabulary) }
+}
+
+function sampledRowFromState(row: SampledRowState): SampledRow {
+  return {
+    ref: { file: row.ref.file, line: row.ref.line },
+    key: row.key,
+    flags: row.flags,
+    inputWords: row.inputWords,
+    outputWords: row.outputWords,
+    vocabulary: Float64Array.from(row.vocabulary),
+    inputSnippet: row.inputSnippet,
+    outputSnippet: row.outputSnippet
   }
 }
 
