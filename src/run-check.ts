@@ -197,7 +197,7 @@ async function readFile(
       if (side === 'base') analysis.addBase(item.row)
       else {
         const added = analysis.addHead(item.row)
-        if (added && leakage) leakage.check(item.row, added)
+        if (added && leakage) leakage.check(item.row, added, added.ordinal)
       }
       if (++rows % PROGRESS_EVERY_ROWS === 0) log(`  ${file.path}: ${rows.toLocaleString('en-US')} rows`)
     } else if (item.fatal) {

@@ -1,6 +1,11 @@
 // One dataset, both commits: rows stream through `addBase` and then `addHead`, and `finish` turns the counts into
 // metrics. Nothing here keeps a row's text beyond a short example snippet; memory grows with the number of
 // distinct keys, not with the number of rows or bytes read.
+//
+// The state is kept per canonical text (not per template key) and every example carries the row's ordinal, so
+// that two analyses of disjoint shares of the rows can be merged into exactly the analysis of all of them (see
+// `mergeFrom`), and an analysis can be saved after its base rows and resumed (see `toState`/`fromState`). Rows
+// are shared out by content hash: every copy of a row lands in the same shard, so the row diff stays exact.
 
 import type { PatternParameters } from '../config/types.js'
 import type {
@@ -16,15 +21,23 @@ import type {
 } from '../types.js'
 import { CompressionMeter, DistinctN } from './diversity.js'
 import type { AddedRowKeys } from './eval-leakage.js'
+import { GrowableFloat64, GrowableInt32 } from './growable.js'
 import { hash53 } from './hash.js'
+import { Hash53Counter, Hash53Index, Hash53Set } from './hash-table.js'
 import { effectiveCount } from './pattern-stats.js'
 import { clusterPatterns } from './patterns.js'
 import { ProperNounEvidence } from './proper-nouns.js'
-import { PendingRow, REALISM_SAMPLE_CAP, RealismSample, compareSamples } from './realism/realism-sample.js'
+import {
+  PendingRow,
+  REALISM_SAMPLE_CAP,
+  RealismSample,
+  compareSamples,
+  type RealismSampleState
+} from './realism/realism-sample.js'
 import type { RealismComparison } from './realism/types.js'
 import { canonicalKeyOfNormalised, normalisedKey, templateScan } from './text-keys.js'
 
-/** Example rows kept per template key and side: enough to show a pattern, small enough to keep for every key. */
+/** Example rows kept per template key and view: enough to show a pattern, small enough to keep for every key. */
 const EXAMPLES_PER_KEY = 3
 /** Example rows shown per pattern in the report. */
 const EXAMPLES_PER_PATTERN = 3
@@ -34,69 +47,127 @@ const LARGEST_PATTERNS = 5
 const SNIPPET_LENGTH = 160
 /** Added rows duplicating existing data that are listed by location. */
 const DUPLICATE_EXAMPLES = 10
+/** Version of the saved state's layout; a state of another version is never loaded. */
+export const ANALYSIS_STATE_VERSION = 1
 
 type Side = 'base' | 'head'
+/** The three views a row is counted in: its side, and for added head rows also `added`. */
+const BASE = 0
+const HEAD = 1
+const ADDED = 2
+const VIEWS = 3
+type View = typeof BASE | typeof HEAD | typeof ADDED
+const VIEW_OF_SIDE: Record<Side, View> = { base: BASE, head: HEAD }
+/** Per canonical text: rows by view and provenance (real, synthetic, unknown). */
+const COUNT_SLOTS = VIEWS * 3
 const PROVENANCE_INDEX: Record<Provenance, 0 | 1 | 2> = { real: 0, synthetic: 1, unknown: 2 }
 
-/** A compact list of examples: file indices, lines and snippets in parallel arrays. */
-interface Examples {
-  files: number[]
-  lines: number[]
-  texts: string[]
+/** Which rows an analysis owns: those whose content hash is `index` modulo `count`. */
+export interface Shard {
+  index: number
+  count: number
+}
+export const WHOLE: Shard = { index: 0, count: 1 }
+
+export function validateShard(shard: Shard): void {
+  if (!Number.isInteger(shard.count) || shard.count < 1) {
+    throw new Error(`a shard count must be a positive integer, got ${shard.count}`)
+  }
+  if (!Number.isInteger(shard.index) || shard.index < 0 || shard.index >= shard.count) {
+    throw new Error(`a shard index must be an integer from 0 to ${shard.count - 1}, got ${shard.index}`)
+  }
 }
 
-/** Counts for one distinct (unresolved) template key. */
-interface KeyStats {
-  /** The key as scanned, sentence-start words still marked. */
-  key: string
-  /** Rows per side, by provenance index (real, synthetic, unknown). */
-  base: [number, number, number]
-  head: [number, number, number]
-  added: [number, number, number]
-  baseExamples: Examples | null
-  headExamples: Examples | null
-  addedExamples: Examples | null
+/**
+ * Cut to SNIPPET_LENGTH code points. Only the start of a long text is split into code points, so a huge
+ * input costs no more than a short one.
+ */
+function snippet(text: string): string {
+  const trimmed = text.trim()
+  if (trimmed.length <= SNIPPET_LENGTH) return trimmed
+  // 2L + 2 code units hold at least L + 1 code points, enough to know the text must be cut.
+  const points = Array.from(
+    trimmed.length > 2 * SNIPPET_LENGTH ? trimmed.slice(0, 2 * SNIPPET_LENGTH + 2) : trimmed
+  )
+  return points.length <= SNIPPET_LENGTH ? points.join('') : `${points.slice(0, SNIPPET_LENGTH).join('')}…`
+}
+
+/** Rows kept as examples of one view, in ordinal order, column by column. */
+class ExampleList {
+  readonly canonical = new GrowableInt32()
+  readonly ordinal = new GrowableFloat64()
+  readonly file = new GrowableInt32()
+  readonly line = new GrowableInt32()
+  readonly texts: string[] = []
+
+  get length(): number {
+    return this.texts.length
+  }
+
+  push(canonical: number, ordinal: number, file: number, line: number, text: string): void {
+    this.canonical.push(canonical)
+    this.ordinal.push(ordinal)
+    this.file.push(file)
+    this.line.push(line)
+    this.texts.push(text)
+  }
+}
+
+/** Final diversity figures of a side whose rows were measured elsewhere (a saved or merged analysis). */
+interface MeasuredDiversity {
+  compressionRatio?: number | null
+  distinct2?: number | null
 }
 
 interface SideState {
   rows: number
   invalidRows: number
   files: Set<string>
-  exact: Set<number>
-  normalised: Set<number>
-  canonical: Set<number>
+  exact: Hash53Set
+  normalised: Hash53Set
+  canonical: Hash53Set
   provenance: [number, number, number]
-  compression: CompressionMeter
-  distinct2: DistinctN
+  /** Null when this shard does not measure it, or the figure is already final in `measured`. */
+  compression: CompressionMeter | null
+  distinct2: DistinctN | null
+  measured: MeasuredDiversity
 }
 
-function newSide(): SideState {
+function newSide(shard: Shard): SideState {
+  // Compression and distinct-2 run over a side's rows in order, so one shard measures each over every row.
   return {
     rows: 0,
     invalidRows: 0,
     files: new Set(),
-    exact: new Set(),
-    normalised: new Set(),
-    canonical: new Set(),
+    exact: new Hash53Set(),
+    normalised: new Hash53Set(),
+    canonical: new Hash53Set(),
     provenance: [0, 0, 0],
-    compression: new CompressionMeter(),
-    distinct2: new DistinctN(2)
+    compression: shard.index === 0 ? new CompressionMeter() : null,
+    distinct2: shard.index === 1 % shard.count ? new DistinctN(2) : null,
+    measured: {}
   }
 }
 
-function pushExample(list: Examples | null, file: number, line: number, text: string): Examples {
-  const target = list ?? { files: [], lines: [], texts: [] }
-  if (target.files.length < EXAMPLES_PER_KEY) {
-    target.files.push(file)
-    target.lines.push(line)
-    target.texts.push(snippet(text))
-  }
-  return target
+/** Counts and examples of one template key (or, after resolution, of one resolved key). */
+interface KeyStats {
+  counts: Int32Array
+  /** Example indices into the view's ExampleList, up to EXAMPLES_PER_KEY per view; -1 when unused. */
+  examples: Int32Array
+  /** Ordinal of the key's first row. */
+  first: number
 }
 
-function snippet(text: string): string {
-  const points = Array.from(text.trim())
-  return points.length <= SNIPPET_LENGTH ? points.join('') : `${points.slice(0, SNIPPET_LENGTH).join('')}…`
+function newKeyStats(first: number): KeyStats {
+  return {
+    counts: new Int32Array(COUNT_SLOTS),
+    examples: new Int32Array(VIEWS * EXAMPLES_PER_KEY).fill(-1),
+    first
+  }
+}
+
+function viewTotal(counts: Int32Array, view: View): number {
+  return counts[view * 3]! + counts[view * 3 + 1]! + counts[view * 3 + 2]!
 }
 
 function sum3(counts: readonly number[]): number {
@@ -159,30 +230,92 @@ interface RealismSamples {
   added: RealismSample
 }
 
+/** A saved analysis: scalars and short lists as JSON, the large columns as typed arrays and string lists. */
+export interface AnalysisState {
+  json: AnalysisStateJson
+  numbers: Record<string, Float64Array>
+  strings: Record<string, string[]>
+}
+
+interface SideStateJson {
+  rows: number
+  invalidRows: number
+  files: string[]
+  provenance: [number, number, number]
+  measured: MeasuredDiversity
+  /** Whether the figures in `measured` are final (the side is complete); else the meters start afresh. */
+  final: boolean
+}
+
+interface AnalysisStateJson {
+  version: number
+  shard: Shard
+  covered: number[]
+  parameters: PatternParameters
+  sampleSize: number
+  sides: Record<Side, SideStateJson>
+  ordinal: number
+  headStarted: boolean
+  added: number
+  unchanged: number
+  addedProvenance: [number, number, number]
+  fileNames: string[]
+  canonicalNames: [number, string[]][]
+  samples: Record<keyof RealismSamples, RealismSampleState> | null
+}
+
 export class DatasetAnalysis {
-  private readonly keys = new Map<string, KeyStats>()
-  /** The template key's counts for each canonical text (by hash), so a canonical class has one key. */
-  private readonly byCanonical = new Map<number, KeyStats>()
-  private readonly evidence = new ProperNounEvidence()
-  private readonly sides: Record<Side, SideState> = { base: newSide(), head: newSide() }
+  private readonly sides: Record<Side, SideState>
+  // Per canonical text, by its id in `canonicalIndex`: ordinal of its first row, template key id (the key of
+  // that first row, so a canonical class has one key), counts per view and provenance, examples kept per view,
+  // and the proper nouns its first row's scan saw (rarely any, so a sparse map).
+  private readonly canonicalIndex = new Hash53Index()
+  private readonly canonicalFirst = new GrowableFloat64()
+  private readonly canonicalKey = new GrowableInt32()
+  private readonly canonicalCounts = new GrowableInt32()
+  private readonly canonicalExamples = new GrowableInt32()
+  private readonly canonicalNames = new Map<number, string[]>()
+  private readonly keyIds = new Map<string, number>()
+  private readonly keyStrings: string[] = []
+  private examples: ExampleList[] = [new ExampleList(), new ExampleList(), new ExampleList()]
   private readonly fileNames: string[] = []
   private readonly fileIndex = new Map<string, number>()
-  /** Base rows by content hash: how many are not yet matched by a head row, and their input hash. */
-  private readonly baseContent = new Map<number, { count: number; input: number }>()
+  // Base rows by content hash: how many are not yet matched by a head row, and their input hash.
+  private readonly contentIndex = new Hash53Index()
+  private readonly contentRemaining = new GrowableInt32()
+  private readonly contentInput = new GrowableFloat64()
   /** Added rows by exact input hash, to pair them with removed rows of the same input ("changed"). */
-  private readonly addedInputs = new Map<number, number>()
+  private readonly addedInputs = new Hash53Counter()
+  // Added rows by normalised input hash, with the first rows of each, to find those duplicating a base row
+  // once every base row is known (in a shard, the base rows with the same input may live in another shard).
+  private readonly addedNormalised = new Hash53Index()
+  private readonly addedNormalisedCount = new GrowableInt32()
+  private duplicates = {
+    normalised: new GrowableInt32(),
+    ordinal: new GrowableFloat64(),
+    file: new GrowableInt32(),
+    line: new GrowableInt32()
+  }
   private added = 0
   private unchanged = 0
-  private duplicateCandidates = 0
-  private readonly duplicateExamples: RowRef[] = []
   private readonly addedProvenance: [number, number, number] = [0, 0, 0]
+  /** The next row's position in the dataset: base rows first, then head rows; counted in every shard. */
+  private ordinal = 0
   private headStarted = false
+  /** The shards whose rows this analysis holds: its own, and those merged into it. */
+  private readonly covered: Set<number>
+  /** The normalised input of the row being added, when `measure` already computed it. */
+  private normalised: string | null = null
   private readonly samples: RealismSamples | null
 
   constructor(
     private readonly parameters: PatternParameters,
-    private readonly realism: RealismOptions = { sampleSize: REALISM_SAMPLE_CAP, reference: null }
+    private readonly realism: RealismOptions = { sampleSize: REALISM_SAMPLE_CAP, reference: null },
+    private readonly shard: Shard = WHOLE
   ) {
+    validateShard(shard)
+    this.covered = new Set([shard.index])
+    this.sides = { base: newSide(shard), head: newSide(shard) }
     const cap = realism.sampleSize
     this.samples =
       cap > 0
@@ -200,48 +333,94 @@ export class DatasetAnalysis {
     this.sides[side].files.add(file)
   }
 
+  /** Counts a row (or file) that could not be read; every shard counts every one. */
   addInvalid(side: Side): void {
     this.sides[side].invalidRows++
   }
 
   addBase(row: Row): void {
     if (this.headStarted) throw new Error('base rows must all be added before head rows')
-    const { exactInput } = this.observe('base', row)
-    const content = hash53(row.content)
-    const entry = this.baseContent.get(content)
-    if (entry) entry.count++
-    else this.baseContent.set(content, { count: 1, input: exactInput })
+    const ordinal = this.ordinal++
+    const content = this.measure('base', row)
+    if (content === null) {
+      this.normalised = null
+      return
+    }
+    const { exactInput } = this.observe('base', row, ordinal)
+    const id = this.contentIndex.idOf(content)
+    if (id === this.contentRemaining.length) {
+      this.contentRemaining.push(1)
+      this.contentInput.push(exactInput)
+    } else {
+      this.contentRemaining.add(id, 1)
+    }
   }
 
   /**
    * Counts a head row. Returns what was computed for it when the row is added (its content matches no base row
-   * left unmatched), for checks on added rows such as eval-set leakage; null when it is unchanged.
+   * left unmatched) and this shard owns it, for checks on added rows such as eval-set leakage; null otherwise.
    */
-  addHead(row: Row): AddedRowKeys | null {
+  addHead(row: Row): (AddedRowKeys & { ordinal: number }) | null {
     this.headStarted = true
-    const { exactInput, normalisedInput, stats, file } = this.observe('head', row)
-    const content = hash53(row.content)
-    const entry = this.baseContent.get(content)
-    const unchanged = entry !== undefined && entry.count > 0
+    const ordinal = this.ordinal++
+    const content = this.measure('head', row)
+    if (content === null) {
+      this.normalised = null
+      return null
+    }
+    const { exactInput, normalisedInput, canonical, file } = this.observe('head', row, ordinal)
+    const id = this.contentIndex.find(content)
+    const unchanged = id >= 0 && this.contentRemaining.get(id) > 0
     if (this.samples) this.sample(this.samples, row, content, unchanged)
     if (unchanged) {
-      entry.count--
+      this.contentRemaining.add(id, -1)
       this.unchanged++
       return null
     }
     this.added++
     const p = PROVENANCE_INDEX[row.provenance]
     this.addedProvenance[p]++
-    stats.added[p]++
-    stats.addedExamples = pushExample(stats.addedExamples, file, row.line, row.input)
-    this.addedInputs.set(exactInput, (this.addedInputs.get(exactInput) ?? 0) + 1)
-    if (this.sides.base.normalised.has(normalisedInput)) {
-      this.duplicateCandidates++
-      if (this.duplicateExamples.length < DUPLICATE_EXAMPLES) {
-        this.duplicateExamples.push({ file: row.file, line: row.line })
+    this.count(canonical, ADDED, p, ordinal, file, row)
+    this.addedInputs.increment(exactInput)
+    const normalisedId = this.addedNormalised.idOf(normalisedInput)
+    if (normalisedId === this.addedNormalisedCount.length) this.addedNormalisedCount.push(0)
+    const seen = this.addedNormalisedCount.get(normalisedId)
+    this.addedNormalisedCount.set(normalisedId, seen + 1)
+    if (seen < DUPLICATE_EXAMPLES) {
+      this.duplicates.normalised.push(normalisedId)
+      this.duplicates.ordinal.push(ordinal)
+      this.duplicates.file.push(file)
+      this.duplicates.line.push(row.line)
+    }
+    const input = row.input
+    let templateKey: string | undefined
+    return {
+      ordinal,
+      exactInput,
+      normalisedInput,
+      // The row's own key, computed only when a check asks for it: the key of its canonical class depends on
+      // which row of the class came first, which a shard cannot know.
+      get templateKey(): string {
+        templateKey ??= templateScan(input).key
+        return templateKey
       }
     }
-    return { exactInput, normalisedInput, templateKey: stats.key }
+  }
+
+  /**
+   * What every shard measures of every row: the side's compression and distinct-2 where this shard measures
+   * them. Returns the row's content hash when this shard owns the row, else null.
+   */
+  private measure(side: Side, row: Row): number | null {
+    const state = this.sides[side]
+    state.files.add(row.file)
+    state.compression?.add(row.input)
+    if (state.distinct2) {
+      this.normalised = normalisedKey(row.input)
+      state.distinct2.add(this.normalised)
+    }
+    const content = hash53(row.content)
+    return this.shard.count === 1 || content % this.shard.count === this.shard.index ? content : null
   }
 
   /**
@@ -257,50 +436,56 @@ export class DatasetAnalysis {
     ;(unchanged ? samples.existing : samples.added).offer(row, key, make)
   }
 
-  private observe(side: Side, row: Row) {
+  private observe(side: Side, row: Row, ordinal: number) {
     const state = this.sides[side]
     state.rows++
-    state.files.add(row.file)
     const p = PROVENANCE_INDEX[row.provenance]
     state.provenance[p]++
     const exactInput = hash53(row.input)
-    const normalised = normalisedKey(row.input)
+    const normalised = this.normalised ?? normalisedKey(row.input)
+    this.normalised = null
     const normalisedInput = hash53(normalised)
-    const canonical = hash53(canonicalKeyOfNormalised(normalised))
+    const canonicalHash = hash53(canonicalKeyOfNormalised(normalised))
     state.exact.add(exactInput)
     state.normalised.add(normalisedInput)
-    state.canonical.add(canonical)
-    state.compression.add(row.input)
-    state.distinct2.add(normalised)
+    state.canonical.add(canonicalHash)
 
     // Each level of the cascade folds whole groups of the level above: every row of a canonical class shares
     // the template key of the first row seen in it. Otherwise `HOW DO I ...` (all words capitalised, so all
     // masked as names) would leave the pattern of `how do i ...` although it is a normalised duplicate, and
     // the unique counts could grow down the levels.
-    let stats = this.byCanonical.get(canonical)
-    if (!stats) {
+    const canonical = this.canonicalIndex.idOf(canonicalHash)
+    if (canonical === this.canonicalFirst.length) {
       const scan = templateScan(row.input)
-      this.evidence.observe(scan)
-      stats = this.keys.get(scan.key)
-      if (!stats) {
-        stats = {
-          key: scan.key,
-          base: [0, 0, 0],
-          head: [0, 0, 0],
-          added: [0, 0, 0],
-          baseExamples: null,
-          headExamples: null,
-          addedExamples: null
-        }
-        this.keys.set(scan.key, stats)
-      }
-      this.byCanonical.set(canonical, stats)
+      this.canonicalFirst.push(ordinal)
+      this.canonicalKey.push(this.keyIdOf(scan.key))
+      this.canonicalCounts.pushZeros(COUNT_SLOTS)
+      this.canonicalExamples.pushZeros(VIEWS)
+      if (scan.names.length > 0) this.canonicalNames.set(canonical, scan.names)
     }
-    stats[side][p]++
     const file = this.fileId(row.file)
-    if (side === 'base') stats.baseExamples = pushExample(stats.baseExamples, file, row.line, row.input)
-    else stats.headExamples = pushExample(stats.headExamples, file, row.line, row.input)
-    return { exactInput, normalisedInput, stats, file }
+    this.count(canonical, VIEW_OF_SIDE[side], p, ordinal, file, row)
+    return { exactInput, normalisedInput, canonical, file }
+  }
+
+  private count(canonical: number, view: View, p: number, ordinal: number, file: number, row: Row): void {
+    this.canonicalCounts.add(canonical * COUNT_SLOTS + view * 3 + p, 1)
+    const slot = canonical * VIEWS + view
+    // The first rows of a key are among the first rows of its canonical classes, so three per class suffice.
+    if (this.canonicalExamples.get(slot) < EXAMPLES_PER_KEY) {
+      this.canonicalExamples.add(slot, 1)
+      this.examples[view]!.push(canonical, ordinal, file, row.line, snippet(row.input))
+    }
+  }
+
+  private keyIdOf(key: string): number {
+    let id = this.keyIds.get(key)
+    if (id === undefined) {
+      id = this.keyStrings.length
+      this.keyStrings.push(key)
+      this.keyIds.set(key, id)
+    }
+    return id
   }
 
   private fileId(file: string): number {
@@ -319,20 +504,25 @@ export class DatasetAnalysis {
    * `present` says which sides exist: a dataset added by the PR has no base, a deleted one no head.
    */
   finish(present: { base: boolean; head: boolean }): DatasetAnalysisResult {
-    const resolved = this.resolveKeys()
+    if (this.covered.size !== this.shard.count) {
+      const missing = Array.from({ length: this.shard.count }, (_, i) => i).filter(i => !this.covered.has(i))
+      throw new Error(`the analysis lacks shard(s) ${missing.join(', ')} of ${this.shard.count}`)
+    }
+    const resolved = this.resolveKeys(this.keyStats())
     const ids = clusterPatterns(resolved.keys, this.parameters)
     const patterns = this.totalsByPattern(resolved.stats, ids)
 
-    const removedByInput = new Map<number, number>()
+    const removedByInput = new Hash53Counter()
     let removed = 0
-    for (const entry of this.baseContent.values()) {
-      if (entry.count > 0) {
-        removed += entry.count
-        removedByInput.set(entry.input, (removedByInput.get(entry.input) ?? 0) + entry.count)
+    for (let id = 0; id < this.contentRemaining.length; id++) {
+      const left = this.contentRemaining.get(id)
+      if (left > 0) {
+        removed += left
+        removedByInput.increment(this.contentInput.get(id), left)
       }
     }
     let changed = 0
-    for (const [input, count] of this.addedInputs) changed += Math.min(count, removedByInput.get(input) ?? 0)
+    this.addedInputs.forEach((input, count) => (changed += Math.min(count, removedByInput.get(input))))
 
     let newPatterns = 0
     let inExistingPatterns = 0
@@ -343,9 +533,10 @@ export class DatasetAnalysis {
       if (pattern.base > 0) inExistingPatterns += pattern.added
       else newPatterns++
     }
+    const duplicates = this.duplicatesOfBase()
     // Every changed row's input matched a base input exactly, so it was also a duplicate candidate; an edited
     // answer to an existing prompt is an edit, not new data duplicating old.
-    const duplicatesOfExisting = Math.max(0, this.duplicateCandidates - changed)
+    const duplicatesOfExisting = Math.max(0, duplicates.candidates - changed)
 
     const change: ChangeMetrics = {
       added: this.added,
@@ -359,8 +550,8 @@ export class DatasetAnalysis {
       novelPatternRatio: ratio(newPatterns, this.added),
       addedUniquePatternRatio: ratio(addedPatterns, this.added),
       addedMix: mixOf(this.addedProvenance),
-      largestAddedPatterns: this.largest(patterns, resolved, 'added'),
-      duplicateExamples: this.duplicateExamples
+      largestAddedPatterns: this.largest(patterns, resolved, ADDED),
+      duplicateExamples: duplicates.examples
     }
     return {
       base: present.base ? this.sideMetrics('base', patterns, resolved) : null,
@@ -368,6 +559,28 @@ export class DatasetAnalysis {
       change,
       realism: this.samples ? this.realismResult(this.samples) : null
     }
+  }
+
+  /** Added rows whose normalised input is also a base row's, and the first of them by position. */
+  private duplicatesOfBase(): { candidates: number; examples: RowRef[] } {
+    const base = this.sides.base.normalised
+    const hashes = this.addedNormalised.keysById()
+    const duplicate = new Uint8Array(hashes.length)
+    let candidates = 0
+    for (let id = 0; id < hashes.length; id++) {
+      if (base.has(hashes[id]!)) {
+        duplicate[id] = 1
+        candidates += this.addedNormalisedCount.get(id)
+      }
+    }
+    const examples: RowRef[] = []
+    const list = this.duplicates
+    for (let i = 0; i < list.ordinal.length && examples.length < DUPLICATE_EXAMPLES; i++) {
+      if (duplicate[list.normalised.get(i)] === 1) {
+        examples.push({ file: this.fileNames[list.file.get(i)]!, line: list.line.get(i) })
+      }
+    }
+    return { candidates, examples }
   }
 
   /**
@@ -405,19 +618,74 @@ export class DatasetAnalysis {
     }
   }
 
-  private resolveKeys(): { keys: string[]; stats: KeyStats[] } {
+  /**
+   * The template keys' counts and first examples, summed over their canonical classes, in order of each key's
+   * first row (the order a single pass over the rows meets them in).
+   */
+  private keyStats(): { order: number[]; stats: KeyStats[] } {
+    const stats: KeyStats[] = new Array<KeyStats>(this.keyStrings.length)
+    for (let c = 0; c < this.canonicalFirst.length; c++) {
+      const k = this.canonicalKey.get(c)
+      const first = this.canonicalFirst.get(c)
+      let s = stats[k]
+      if (s === undefined) {
+        s = newKeyStats(first)
+        stats[k] = s
+      } else if (first < s.first) {
+        s.first = first
+      }
+      for (let slot = 0; slot < COUNT_SLOTS; slot++)
+        s.counts[slot]! += this.canonicalCounts.get(c * COUNT_SLOTS + slot)
+    }
+    for (let view = 0; view < VIEWS; view++) {
+      const list = this.examples[view]!
+      for (let i = 0; i < list.length; i++) {
+        const s = stats[this.canonicalKey.get(list.canonical.get(i))]!
+        addExample(s.examples, view, i)
+      }
+    }
+    const order: number[] = []
+    let sorted = true
+    for (let k = 0; k < stats.length; k++) {
+      // A key whose canonical classes all moved to another key (after a merge) has no stats.
+      const s = stats[k]
+      if (s === undefined) continue
+      if (order.length > 0 && stats[order[order.length - 1]!]!.first > s.first) sorted = false
+      order.push(k)
+    }
+    if (!sorted) order.sort((a, b) => stats[a]!.first - stats[b]!.first)
+    return { order, stats }
+  }
+
+  /** Folds keys that resolve to the same text: counts added, examples of the earlier key first. */
+  private resolveKeys(raw: { order: number[]; stats: KeyStats[] }): { keys: string[]; stats: KeyStats[] } {
+    const evidence = new ProperNounEvidence()
+    for (let c = 0; c < this.canonicalFirst.length; c++) {
+      evidence.observe({
+        key: this.keyStrings[this.canonicalKey.get(c)]!,
+        names: this.canonicalNames.get(c) ?? []
+      })
+    }
     const byKey = new Map<string, number>()
     const keys: string[] = []
     const stats: KeyStats[] = []
-    for (const [raw, s] of this.keys) {
-      const key = this.evidence.resolveKey(raw)
+    for (const k of raw.order) {
+      const s = raw.stats[k]!
+      const key = evidence.resolveKey(this.keyStrings[k]!)
       const at = byKey.get(key)
       if (at === undefined) {
         byKey.set(key, keys.length)
         keys.push(key)
         stats.push(s)
-      } else {
-        stats[at] = mergeStats(stats[at] as KeyStats, s)
+        continue
+      }
+      const into = stats[at]!
+      for (let slot = 0; slot < COUNT_SLOTS; slot++) into.counts[slot]! += s.counts[slot]!
+      for (let view = 0; view < VIEWS; view++) {
+        for (let j = 0; j < EXAMPLES_PER_KEY; j++) {
+          const example = s.examples[view * EXAMPLES_PER_KEY + j]!
+          if (example >= 0) addExample(into.examples, view, example)
+        }
       }
     }
     return { keys, stats }
@@ -427,20 +695,29 @@ export class DatasetAnalysis {
     const patterns: PatternTotals[] = []
     for (let k = 0; k < stats.length; k++) {
       const id = ids[k] as number
-      const s = stats[k] as KeyStats
+      const s = stats[k]!
       let pattern = patterns[id]
       if (!pattern) {
         pattern = { base: 0, head: 0, added: 0, baseSynthetic: 0, headSynthetic: 0, keys: [] }
         patterns[id] = pattern
       }
-      pattern.base += sum3(s.base)
-      pattern.head += sum3(s.head)
-      pattern.added += sum3(s.added)
-      pattern.baseSynthetic += s.base[1]
-      pattern.headSynthetic += s.head[1]
+      pattern.base += viewTotal(s.counts, BASE)
+      pattern.head += viewTotal(s.counts, HEAD)
+      pattern.added += viewTotal(s.counts, ADDED)
+      pattern.baseSynthetic += s.counts[BASE * 3 + 1]!
+      pattern.headSynthetic += s.counts[HEAD * 3 + 1]!
       pattern.keys.push(k)
     }
     return patterns
+  }
+
+  private diversityOf(state: SideState): { compressionRatio: number | null; distinct2: number | null } {
+    return {
+      compressionRatio: state.compression
+        ? state.compression.result()
+        : (state.measured.compressionRatio ?? null),
+      distinct2: state.distinct2 ? state.distinct2.result() : (state.measured.distinct2 ?? null)
+    }
   }
 
   private sideMetrics(
@@ -449,6 +726,7 @@ export class DatasetAnalysis {
     resolved: { keys: string[]; stats: KeyStats[] }
   ): SideMetrics {
     const state = this.sides[side]
+    const view = VIEW_OF_SIDE[side]
     const sizes: number[] = []
     let syntheticPatterns = 0
     for (const pattern of patterns) {
@@ -456,7 +734,7 @@ export class DatasetAnalysis {
       if ((side === 'base' ? pattern.baseSynthetic : pattern.headSynthetic) > 0) syntheticPatterns++
     }
     let template = 0
-    for (const s of resolved.stats) if (sum3(s[side]) > 0) template++
+    for (const s of resolved.stats) if (viewTotal(s.counts, view) > 0) template++
     const unique: CascadeCounts = {
       exact: state.exact.size,
       normalised: state.normalised.size,
@@ -474,19 +752,18 @@ export class DatasetAnalysis {
       effectivePatterns: effectiveCount(sizes),
       mix,
       syntheticUniquePatternRatio: ratio(syntheticPatterns, mix.synthetic),
-      diversity: {
-        compressionRatio: state.compression.result(),
-        distinct2: state.distinct2.result()
-      },
-      largestPatterns: this.largest(patterns, resolved, side)
+      diversity: this.diversityOf(state),
+      largestPatterns: this.largest(patterns, resolved, view)
     }
   }
 
   private largest(
     patterns: PatternTotals[],
     resolved: { keys: string[]; stats: KeyStats[] },
-    by: 'base' | 'head' | 'added'
+    view: View
   ): PatternSummary[] {
+    const by = VIEW_NAMES[view]
+    const list = this.examples[view]!
     const order = patterns
       .map((p, index) => ({ p, index }))
       .filter(({ p }) => p[by] > 0)
@@ -495,64 +772,392 @@ export class DatasetAnalysis {
       .slice(0, LARGEST_PATTERNS)
     return order.map(({ p }) => {
       const members = p.keys
-        .map(k => ({ k, count: sum3((resolved.stats[k] as KeyStats)[by]) }))
+        .map(k => ({ k, count: viewTotal(resolved.stats[k]!.counts, view) }))
         .filter(m => m.count > 0)
         .sort((a, b) => b.count - a.count || a.k - b.k)
       const examples: RowRef[] = []
       const exampleTexts: string[] = []
       for (const { k } of members) {
-        const s = resolved.stats[k] as KeyStats
-        const list = by === 'base' ? s.baseExamples : by === 'head' ? s.headExamples : s.addedExamples
-        if (!list) continue
-        for (let i = 0; i < list.files.length && examples.length < EXAMPLES_PER_PATTERN; i++) {
-          examples.push({
-            file: this.fileNames[list.files[i] as number] as string,
-            line: list.lines[i] as number
-          })
-          exampleTexts.push(list.texts[i] as string)
+        const kept = resolved.stats[k]!.examples
+        for (let j = 0; j < EXAMPLES_PER_KEY && examples.length < EXAMPLES_PER_PATTERN; j++) {
+          const i = kept[view * EXAMPLES_PER_KEY + j]!
+          if (i < 0) break
+          examples.push({ file: this.fileNames[list.file.get(i)]!, line: list.line.get(i) })
+          exampleTexts.push(list.texts[i]!)
         }
         if (examples.length >= EXAMPLES_PER_PATTERN) break
       }
       const summary: PatternSummary = {
-        templateKey: resolved.keys[(members[0] as { k: number }).k] as string,
+        templateKey: resolved.keys[members[0]!.k]!,
         size: p[by],
         variants: members.length,
         examples,
         exampleTexts
       }
-      if (by === 'added') summary.existedAtBase = p.base > 0
+      if (view === ADDED) summary.existedAtBase = p.base > 0
       return summary
     })
   }
-}
 
-function mergeStats(a: KeyStats, b: KeyStats): KeyStats {
-  const add = (x: [number, number, number], y: [number, number, number]): [number, number, number] => [
-    x[0] + y[0],
-    x[1] + y[1],
-    x[2] + y[2]
-  ]
-  const join = (x: Examples | null, y: Examples | null): Examples | null => {
-    if (!x) return y
-    if (!y) return x
-    let out: Examples = x
-    for (let i = 0; i < y.files.length; i++) {
-      if (out.files.length >= EXAMPLES_PER_KEY) break
-      out = {
-        files: [...out.files, y.files[i] as number],
-        lines: [...out.lines, y.lines[i] as number],
-        texts: [...out.texts, y.texts[i] as string]
+  /**
+   * Folds in the analysis of another shard of the same rows (same parameters and shard count, another index),
+   * so that this analysis becomes the one of both shards' rows. Every shard read every row, so their ordinals
+   * and invalid-row counts agree; their owned rows are disjoint, and the per-class first rows and examples are
+   * chosen again by ordinal. Merging all shards gives exactly what one unsharded analysis gives.
+   */
+  mergeFrom(other: DatasetAnalysis): void {
+    if (other.shard.count !== this.shard.count) {
+      throw new Error(`cannot merge a shard of ${other.shard.count} with a shard of ${this.shard.count}`)
+    }
+    for (const index of other.covered) {
+      if (this.covered.has(index)) throw new Error(`shard ${index} of ${this.shard.count} is given twice`)
+    }
+    if (JSON.stringify(other.parameters) !== JSON.stringify(this.parameters)) {
+      throw new Error('cannot merge analyses made with different pattern parameters')
+    }
+    if (other.ordinal !== this.ordinal) {
+      throw new Error(
+        `the shards read different rows (${this.ordinal} and ${other.ordinal}): not the same data`
+      )
+    }
+    for (const index of other.covered) this.covered.add(index)
+    for (const side of ['base', 'head'] as const) this.mergeSide(this.sides[side], other.sides[side])
+    this.added += other.added
+    this.unchanged += other.unchanged
+    for (let p = 0; p < 3; p++) this.addedProvenance[p]! += other.addedProvenance[p]!
+    this.headStarted ||= other.headStarted
+
+    const files = other.fileNames.map(name => this.fileId(name))
+    const canonicals = this.mergeCanonicals(other)
+    for (let view = 0; view < VIEWS; view++) {
+      this.examples[view] = mergeExamples(this.examples[view]!, other.examples[view]!, canonicals, files)
+    }
+    const contents = other.contentIndex.keysById()
+    for (let id = 0; id < contents.length; id++) {
+      const at = this.contentIndex.idOf(contents[id]!)
+      if (at !== this.contentRemaining.length) throw new Error('two shards hold rows of the same content')
+      this.contentRemaining.push(other.contentRemaining.get(id))
+      this.contentInput.push(other.contentInput.get(id))
+    }
+    other.addedInputs.forEach((input, count) => this.addedInputs.increment(input, count))
+    this.mergeDuplicates(other, files)
+    if (this.samples && other.samples) {
+      for (const name of SAMPLE_NAMES) this.samples[name].mergeFrom(other.samples[name])
+    }
+  }
+
+  private mergeSide(into: SideState, from: SideState): void {
+    into.rows += from.rows
+    if (from.invalidRows !== into.invalidRows) throw new Error('the shards found different unreadable rows')
+    for (const file of from.files) into.files.add(file)
+    from.exact.forEach(key => into.exact.add(key))
+    from.normalised.forEach(key => into.normalised.add(key))
+    from.canonical.forEach(key => into.canonical.add(key))
+    for (let p = 0; p < 3; p++) into.provenance[p]! += from.provenance[p]!
+    into.measured = { ...measuredOf(into), ...measuredOf(from) }
+    into.compression = null
+    into.distinct2 = null
+  }
+
+  /** Adds the other analysis's canonical classes; returns their ids here. */
+  private mergeCanonicals(other: DatasetAnalysis): Int32Array {
+    const hashes = other.canonicalIndex.keysById()
+    const ids = new Int32Array(hashes.length)
+    for (let oc = 0; oc < hashes.length; oc++) {
+      const c = this.canonicalIndex.idOf(hashes[oc]!)
+      ids[oc] = c
+      const first = other.canonicalFirst.get(oc)
+      const names = other.canonicalNames.get(oc)
+      if (c === this.canonicalFirst.length) {
+        this.canonicalFirst.push(first)
+        this.canonicalKey.push(this.keyIdOf(other.keyStrings[other.canonicalKey.get(oc)]!))
+        this.canonicalCounts.pushZeros(COUNT_SLOTS)
+        this.canonicalExamples.pushZeros(VIEWS)
+        if (names) this.canonicalNames.set(c, names)
+      } else if (first < this.canonicalFirst.get(c)) {
+        // A class's key is the key of its first row, wherever that row was read.
+        this.canonicalFirst.set(c, first)
+        this.canonicalKey.set(c, this.keyIdOf(other.keyStrings[other.canonicalKey.get(oc)]!))
+        if (names) this.canonicalNames.set(c, names)
+        else this.canonicalNames.delete(c)
+      }
+      for (let slot = 0; slot < COUNT_SLOTS; slot++) {
+        this.canonicalCounts.add(c * COUNT_SLOTS + slot, other.canonicalCounts.get(oc * COUNT_SLOTS + slot))
       }
     }
-    return out
+    return ids
   }
-  return {
-    key: a.key,
-    base: add(a.base, b.base),
-    head: add(a.head, b.head),
-    added: add(a.added, b.added),
-    baseExamples: join(a.baseExamples, b.baseExamples),
-    headExamples: join(a.headExamples, b.headExamples),
-    addedExamples: join(a.addedExamples, b.addedExamples)
+
+  private mergeDuplicates(other: DatasetAnalysis, files: number[]): void {
+    const hashes = other.addedNormalised.keysById()
+    const ids = new Int32Array(hashes.length)
+    for (let on = 0; on < hashes.length; on++) {
+      const n = this.addedNormalised.idOf(hashes[on]!)
+      if (n === this.addedNormalisedCount.length) this.addedNormalisedCount.push(0)
+      this.addedNormalisedCount.add(n, other.addedNormalisedCount.get(on))
+      ids[on] = n
+    }
+    const a = this.duplicates
+    const b = other.duplicates
+    const merged = {
+      normalised: new GrowableInt32(),
+      ordinal: new GrowableFloat64(),
+      file: new GrowableInt32(),
+      line: new GrowableInt32()
+    }
+    let i = 0
+    let j = 0
+    while (i < a.ordinal.length || j < b.ordinal.length) {
+      if (j >= b.ordinal.length || (i < a.ordinal.length && a.ordinal.get(i) < b.ordinal.get(j))) {
+        merged.normalised.push(a.normalised.get(i))
+        merged.ordinal.push(a.ordinal.get(i))
+        merged.file.push(a.file.get(i))
+        merged.line.push(a.line.get(i))
+        i++
+      } else {
+        merged.normalised.push(ids[b.normalised.get(j)]!)
+        merged.ordinal.push(b.ordinal.get(j))
+        merged.file.push(files[b.file.get(j)]!)
+        merged.line.push(b.line.get(j))
+        j++
+      }
+    }
+    this.duplicates = merged
   }
+
+  /**
+   * The analysis as data, to save and load later (`fromState`). `headComplete` says whether the head side is
+   * final too; when it is not (an analysis saved after its base rows), the loaded analysis measures head
+   * rows afresh.
+   */
+  toState(headComplete: boolean): AnalysisState {
+    const numbers: Record<string, Float64Array> = {}
+    const strings: Record<string, string[]> = { keys: this.keyStrings }
+    const sideJson = (side: Side, final: boolean): SideStateJson => {
+      const state = this.sides[side]
+      numbers[`${side}.exact`] = setKeys(state.exact)
+      numbers[`${side}.normalised`] = setKeys(state.normalised)
+      numbers[`${side}.canonical`] = setKeys(state.canonical)
+      return {
+        rows: state.rows,
+        invalidRows: state.invalidRows,
+        files: [...state.files],
+        provenance: [...state.provenance],
+        measured: final ? measuredOf(state) : {},
+        final
+      }
+    }
+    const sides = { base: sideJson('base', true), head: sideJson('head', headComplete) }
+    numbers['canonical.hash'] = this.canonicalIndex.keysById()
+    numbers['canonical.first'] = Float64Array.from(this.canonicalFirst.view())
+    numbers['canonical.key'] = Float64Array.from(this.canonicalKey.view())
+    numbers['canonical.counts'] = Float64Array.from(this.canonicalCounts.view())
+    numbers['canonical.examples'] = Float64Array.from(this.canonicalExamples.view())
+    for (let view = 0; view < VIEWS; view++) {
+      const list = this.examples[view]!
+      numbers[`examples${view}.canonical`] = Float64Array.from(list.canonical.view())
+      numbers[`examples${view}.ordinal`] = Float64Array.from(list.ordinal.view())
+      numbers[`examples${view}.file`] = Float64Array.from(list.file.view())
+      numbers[`examples${view}.line`] = Float64Array.from(list.line.view())
+      strings[`examples${view}.texts`] = list.texts
+    }
+    numbers['content.hash'] = this.contentIndex.keysById()
+    numbers['content.remaining'] = Float64Array.from(this.contentRemaining.view())
+    numbers['content.input'] = Float64Array.from(this.contentInput.view())
+    const addedInputs: number[] = []
+    const addedInputCounts: number[] = []
+    this.addedInputs.forEach((key, count) => {
+      addedInputs.push(key)
+      addedInputCounts.push(count)
+    })
+    numbers['addedInputs.key'] = Float64Array.from(addedInputs)
+    numbers['addedInputs.count'] = Float64Array.from(addedInputCounts)
+    numbers['addedNormalised.hash'] = this.addedNormalised.keysById()
+    numbers['addedNormalised.count'] = Float64Array.from(this.addedNormalisedCount.view())
+    numbers['duplicates.normalised'] = Float64Array.from(this.duplicates.normalised.view())
+    numbers['duplicates.ordinal'] = Float64Array.from(this.duplicates.ordinal.view())
+    numbers['duplicates.file'] = Float64Array.from(this.duplicates.file.view())
+    numbers['duplicates.line'] = Float64Array.from(this.duplicates.line.view())
+    const samples = this.samples
+    return {
+      json: {
+        version: ANALYSIS_STATE_VERSION,
+        shard: this.shard,
+        covered: [...this.covered].sort((a, b) => a - b),
+        parameters: this.parameters,
+        sampleSize: this.realism.sampleSize,
+        sides,
+        ordinal: this.ordinal,
+        headStarted: this.headStarted,
+        added: this.added,
+        unchanged: this.unchanged,
+        addedProvenance: [...this.addedProvenance],
+        fileNames: this.fileNames,
+        canonicalNames: [...this.canonicalNames],
+        samples: samples
+          ? {
+              real: samples.real.toState(),
+              synthetic: samples.synthetic.toState(),
+              existing: samples.existing.toState(),
+              added: samples.added.toState()
+            }
+          : null
+      },
+      numbers,
+      strings
+    }
+  }
+
+  /**
+   * An analysis loaded from `toState`. Throws when the state was made by another layout version or with other
+   * parameters, so a caller can treat it as absent.
+   */
+  static fromState(
+    state: AnalysisState,
+    parameters: PatternParameters,
+    realism?: RealismOptions
+  ): DatasetAnalysis {
+    const json = state.json
+    if (json.version !== ANALYSIS_STATE_VERSION) {
+      throw new Error(
+        `saved analysis has layout ${json.version}, this version reads ${ANALYSIS_STATE_VERSION}`
+      )
+    }
+    if (JSON.stringify(json.parameters) !== JSON.stringify(parameters)) {
+      throw new Error('saved analysis was made with other pattern parameters')
+    }
+    const options = realism ?? { sampleSize: json.sampleSize, reference: null }
+    if (options.sampleSize !== json.sampleSize) {
+      throw new Error('saved analysis was made with another realism sample size')
+    }
+    const analysis = new DatasetAnalysis(parameters, options, json.shard)
+    const column = (name: string): Float64Array => {
+      const values = state.numbers[name]
+      if (!values) throw new Error(`saved analysis lacks ${name}`)
+      return values
+    }
+    const text = (name: string): string[] => {
+      const values = state.strings[name]
+      if (!values) throw new Error(`saved analysis lacks ${name}`)
+      return values
+    }
+    analysis.covered.clear()
+    for (const index of json.covered) analysis.covered.add(index)
+    for (const side of ['base', 'head'] as const) {
+      const saved = json.sides[side]
+      const into = analysis.sides[side]
+      into.rows = saved.rows
+      into.invalidRows = saved.invalidRows
+      for (const file of saved.files) into.files.add(file)
+      into.provenance = [...saved.provenance]
+      for (const key of column(`${side}.exact`)) into.exact.add(key)
+      for (const key of column(`${side}.normalised`)) into.normalised.add(key)
+      for (const key of column(`${side}.canonical`)) into.canonical.add(key)
+      if (saved.final) {
+        into.measured = saved.measured
+        into.compression = null
+        into.distinct2 = null
+      }
+    }
+    analysis.ordinal = json.ordinal
+    analysis.headStarted = json.headStarted
+    analysis.added = json.added
+    analysis.unchanged = json.unchanged
+    analysis.addedProvenance.splice(0, 3, ...json.addedProvenance)
+    for (const name of json.fileNames) analysis.fileId(name)
+    for (const key of text('keys')) analysis.keyIdOf(key)
+    for (const [id, names] of json.canonicalNames) analysis.canonicalNames.set(id, names)
+    fillIndex(analysis.canonicalIndex, column('canonical.hash'))
+    pushAll(analysis.canonicalFirst, column('canonical.first'))
+    pushAll(analysis.canonicalKey, column('canonical.key'))
+    pushAll(analysis.canonicalCounts, column('canonical.counts'))
+    pushAll(analysis.canonicalExamples, column('canonical.examples'))
+    for (let view = 0; view < VIEWS; view++) {
+      const list = analysis.examples[view]!
+      pushAll(list.canonical, column(`examples${view}.canonical`))
+      pushAll(list.ordinal, column(`examples${view}.ordinal`))
+      pushAll(list.file, column(`examples${view}.file`))
+      pushAll(list.line, column(`examples${view}.line`))
+      list.texts.push(...text(`examples${view}.texts`))
+    }
+    fillIndex(analysis.contentIndex, column('content.hash'))
+    pushAll(analysis.contentRemaining, column('content.remaining'))
+    pushAll(analysis.contentInput, column('content.input'))
+    const inputs = column('addedInputs.key')
+    const counts = column('addedInputs.count')
+    for (let i = 0; i < inputs.length; i++) analysis.addedInputs.increment(inputs[i]!, counts[i]!)
+    fillIndex(analysis.addedNormalised, column('addedNormalised.hash'))
+    pushAll(analysis.addedNormalisedCount, column('addedNormalised.count'))
+    pushAll(analysis.duplicates.normalised, column('duplicates.normalised'))
+    pushAll(analysis.duplicates.ordinal, column('duplicates.ordinal'))
+    pushAll(analysis.duplicates.file, column('duplicates.file'))
+    pushAll(analysis.duplicates.line, column('duplicates.line'))
+    if (analysis.samples && json.samples) {
+      for (const name of SAMPLE_NAMES) {
+        analysis.samples[name] = RealismSample.fromState(json.samples[name])
+      }
+    }
+    return analysis
+  }
+}
+
+const SAMPLE_NAMES = ['real', 'synthetic', 'existing', 'added'] as const
+const VIEW_NAMES = ['base', 'head', 'added'] as const
+
+/** Puts `index` in the first free example slot of `view`, if any. */
+function addExample(examples: Int32Array, view: number, index: number): void {
+  for (let j = 0; j < EXAMPLES_PER_KEY; j++) {
+    const slot = view * EXAMPLES_PER_KEY + j
+    if (examples[slot] === -1) {
+      examples[slot] = index
+      return
+    }
+  }
+}
+
+/** Two example lists, each in ordinal order, as one in ordinal order; `b`'s ids mapped to `a`'s. */
+function mergeExamples(a: ExampleList, b: ExampleList, canonicals: Int32Array, files: number[]): ExampleList {
+  const merged = new ExampleList()
+  let i = 0
+  let j = 0
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a.ordinal.get(i) < b.ordinal.get(j))) {
+      merged.push(a.canonical.get(i), a.ordinal.get(i), a.file.get(i), a.line.get(i), a.texts[i]!)
+      i++
+    } else {
+      merged.push(
+        canonicals[b.canonical.get(j)]!,
+        b.ordinal.get(j),
+        files[b.file.get(j)]!,
+        b.line.get(j),
+        b.texts[j]!
+      )
+      j++
+    }
+  }
+  return merged
+}
+
+function measuredOf(state: SideState): MeasuredDiversity {
+  const measured: MeasuredDiversity = { ...state.measured }
+  if (state.compression) measured.compressionRatio = state.compression.result()
+  if (state.distinct2) measured.distinct2 = state.distinct2.result()
+  return measured
+}
+
+function setKeys(set: Hash53Set): Float64Array {
+  const keys = new Float64Array(set.size)
+  let i = 0
+  set.forEach(key => (keys[i++] = key))
+  return keys
+}
+
+function fillIndex(index: Hash53Index, keys: Float64Array): void {
+  for (let i = 0; i < keys.length; i++) {
+    if (index.idOf(keys[i]!) !== i) throw new Error('saved analysis holds a key twice')
+  }
+}
+
+function pushAll(into: GrowableFloat64 | GrowableInt32, values: Float64Array): void {
+  for (let i = 0; i < values.length; i++) into.push(values[i]!)
 }

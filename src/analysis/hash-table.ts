@@ -75,6 +75,15 @@ export class Hash53Set {
     return this.keys[slotOf(this.keys, this.mask, key)] === key
   }
 
+  /** Visits every key once, in slot order (not insertion order). */
+  forEach(visit: (key: number) => void): void {
+    const keys = this.keys
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!
+      if (key !== EMPTY) visit(key)
+    }
+  }
+
   private grow(): void {
     this.keys = doubled(this.keys, () => undefined)
     this.mask = this.keys.length - 1
@@ -173,6 +182,17 @@ export class Hash53Index {
   find(key: number): number {
     const i = slotOf(this.keys, this.mask, key)
     return this.keys[i] === key ? this.ids[i]! : -1
+  }
+
+  /** The keys by id: `keysById()[id]` is the key `idOf` gave `id` to. */
+  keysById(): Float64Array {
+    const out = new Float64Array(this.count)
+    const keys = this.keys
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!
+      if (key !== EMPTY) out[this.ids[i]!] = key
+    }
+    return out
   }
 
   private grow(): void {

@@ -1,0 +1,84 @@
+// Append-only typed arrays: one flat buffer per column instead of an object per entry, so millions of entries
+// cost a few bytes each and nothing for the garbage collector to trace.
+
+type TypedArray = Float64Array | Int32Array | Uint8Array
+type TypedArrayConstructor<T extends TypedArray> = new (length: number) => T
+
+class Growable<T extends TypedArray> {
+  private buffer: T
+  private used = 0
+
+  constructor(
+    private readonly make: TypedArrayConstructor<T>,
+    initial = 1024
+  ) {
+    this.buffer = new make(initial)
+  }
+
+  get length(): number {
+    return this.used
+  }
+
+  push(value: number): number {
+    if (this.used === this.buffer.length) this.reserve(this.used + 1)
+    this.buffer[this.used] = value
+    return this.used++
+  }
+
+  /** Appends `count` zeros and returns the index of the first. */
+  pushZeros(count: number): number {
+    const at = this.used
+    this.reserve(at + count)
+    this.buffer.fill(0, at, at + count)
+    this.used += count
+    return at
+  }
+
+  get(index: number): number {
+    return this.buffer[index]!
+  }
+
+  set(index: number, value: number): void {
+    this.buffer[index] = value
+  }
+
+  add(index: number, by: number): void {
+    this.buffer[index]! += by
+  }
+
+  /** The entries as a typed array of exactly `length` (a view: valid until the next push). */
+  view(): T {
+    return this.buffer.subarray(0, this.used) as T
+  }
+
+  private reserve(size: number): void {
+    if (size <= this.buffer.length) return
+    let capacity = this.buffer.length * 2
+    while (capacity < size) capacity *= 2
+    const next = new this.make(capacity)
+    next.set(this.buffer)
+    this.buffer = next
+  }
+}
+
+export class GrowableFloat64 extends Growable<Float64Array> {
+  constructor(initial = 1024) {
+    super(Float64Array, initial)
+  }
+  static of(values: ArrayLike<number>): GrowableFloat64 {
+    const g = new GrowableFloat64(Math.max(16, values.length))
+    for (let i = 0; i < values.length; i++) g.push(values[i]!)
+    return g
+  }
+}
+
+export class GrowableInt32 extends Growable<Int32Array> {
+  constructor(initial = 1024) {
+    super(Int32Array, initial)
+  }
+  static of(values: ArrayLike<number>): GrowableInt32 {
+    const g = new GrowableInt32(Math.max(16, values.length))
+    for (let i = 0; i < values.length; i++) g.push(values[i]!)
+    return g
+  }
+}
