@@ -170,10 +170,6 @@ function viewTotal(counts: Int32Array, view: View): number {
   return counts[view * 3]! + counts[view * 3 + 1]! + counts[view * 3 + 2]!
 }
 
-function sum3(counts: readonly number[]): number {
-  return (counts[0] ?? 0) + (counts[1] ?? 0) + (counts[2] ?? 0)
-}
-
 function ratio(numerator: number, denominator: number): number | null {
   return denominator > 0 ? numerator / denominator : null
 }
