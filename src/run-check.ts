@@ -1,7 +1,15 @@
 // The pipeline both entry points call: git (which files, which blobs) -> readers (rows) -> analysis -> gate.
 // It returns the report as data; printing, commenting and exit codes belong to the callers.
 
-import { DatasetAnalysis } from './analysis/dataset-analysis.js'
+import { createHash } from 'node:crypto'
+import { join } from 'node:path'
+import {
+  DatasetAnalysis,
+  WHOLE,
+  validateShard,
+  type AnalysisState,
+  type Shard
+} from './analysis/dataset-analysis.js'
 import { LeakageCheck, type EvalIndex } from './analysis/eval-leakage.js'
 import { DEFAULT_REALISM_SEED, type RealismSample } from './analysis/realism/realism-sample.js'
 import { thresholdsFor } from './config/load-config.js'
@@ -16,7 +24,8 @@ import { listTree, type TreeListing } from './git/tree.js'
 import { readEvalSets, readReference } from './head-sets.js'
 import { isNotRowsReason } from './readers/json-array.js'
 import { readRows } from './readers/rows.js'
-import type { DataFormat, DatasetReport, Finding, Report } from './types.js'
+import { readStateFile, writeStateFile } from './state/state-file.js'
+import type { DataFormat, DatasetReport, DatasetStatus, Finding, Report } from './types.js'
 import { VERSION } from './version.js'
 
 /** Findings kept per dataset; the rest are counted, so one broken file cannot flood memory or the report. */
@@ -36,24 +45,75 @@ export interface CheckOptions {
   paths?: string[]
   /** Progress and notes for a human, one line each. */
   log?: (line: string) => void
+  /**
+   * A folder where the analysis of each dataset's base side is saved, by a hash of its blobs and settings, and
+   * loaded on the next run instead of reading the base again (a folder `actions/cache` can keep).
+   */
+  cacheDir?: string
 }
 
 /** What every dataset of a run is checked against, read once at head. */
-interface RunContext {
+export interface RunContext {
   evalSets: EvalIndex[]
   reference: { name: string; sample: RealismSample } | null
 }
 
+/** Findings of one phase of a dataset (skipped files, base, head): the first ones kept, the rest counted. */
 class FindingList {
-  readonly items: Finding[] = []
-  omitted = 0
+  constructor(
+    readonly items: Finding[] = [],
+    public total = 0
+  ) {}
   add(finding: Finding): void {
     if (this.items.length < MAX_FINDINGS_PER_DATASET) this.items.push(finding)
-    else this.omitted++
+    this.total++
   }
 }
 
+/** The phases' findings in order, capped as one list would be. */
+function combineFindings(lists: FindingList[]): { items: Finding[]; omitted: number } {
+  const items = lists.flatMap(list => list.items).slice(0, MAX_FINDINGS_PER_DATASET)
+  const total = lists.reduce((sum, list) => sum + list.total, 0)
+  return { items, omitted: total - items.length }
+}
+
+/** One dataset's analysis before its metrics are computed: what a shard writes and a merge combines. */
+export interface DatasetPartial {
+  name: string
+  status: DatasetStatus
+  format: DatasetReport['format']
+  present: { base: boolean; head: boolean }
+  /** A discovered JSON file holding no rows: not a dataset, left out of the report. */
+  notADataset: boolean
+  findings: Finding[]
+  findingsOmitted: number
+  analysis: DatasetAnalysis
+  leakage: LeakageCheck | null
+  /** Rows of each eval set, when the leak check was read from a partial file (its eval sets are not). */
+  evalSetRows?: number[]
+}
+
+/** A run's analyses before their metrics: the whole run, or one shard of it. */
+export interface RunPartial {
+  base: { ref: string; sha: string }
+  head: { ref: string; sha: string }
+  shard: Shard
+  /** The realism reference the run compared synthetic rows with, if any. */
+  reference: RunContext['reference']
+  datasets: DatasetPartial[]
+}
+
+/** The whole pipeline: every dataset the change touches, analysed, measured and judged. */
 export async function runCheck(options: CheckOptions): Promise<Report> {
+  return reportOf([await analyseRun(options, WHOLE)], options.config)
+}
+
+/**
+ * One shard of a run: every row is read, but only the rows whose content hash falls in the shard are analysed.
+ * `reportOf` the partials of all shards gives exactly the report of `runCheck`.
+ */
+export async function analyseRun(options: CheckOptions, shard: Shard): Promise<RunPartial> {
+  validateShard(shard)
   const log = options.log ?? (() => undefined)
   const { repo, config } = options
   const baseSha = await resolveCommit(repo, options.base)
@@ -71,12 +131,15 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
       ? planConfigured(config, changes, { base: await listTree(repo, start), head: headTree })
       : planDiscovered(config, changes, options.paths)
   log(`${changes.length} changed file(s); ${plans.length} dataset(s) to check`)
+  if (shard.count > 1)
+    log(`shard ${shard.index + 1} of ${shard.count}: analysing its share of every dataset's rows`)
 
   const blobs = new BlobStore(repo)
-  const datasets: DatasetReport[] = []
+  const datasets: DatasetPartial[] = []
+  let context: RunContext = { evalSets: [], reference: null }
   try {
     // Read only when some dataset changed: a pull request that touches no data pays nothing for them.
-    const context: RunContext =
+    context =
       headTree && usesHeadSets && plans.length > 0
         ? {
             evalSets: await readEvalSets(config, headTree, blobs, log),
@@ -84,18 +147,68 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
           }
         : { evalSets: [], reference: null }
     for (const plan of plans) {
-      const report = await analyseDataset(plan, config, context, blobs, log)
-      if (report) datasets.push(report)
+      datasets.push(await analyseDataset(plan, config, context, blobs, shard, options.cacheDir, log))
     }
   } finally {
     await blobs.close()
   }
+  return {
+    base: { ref: options.base, sha: start },
+    head: { ref: options.head, sha: headSha },
+    shard,
+    reference: context.reference,
+    datasets
+  }
+}
+
+/** The report of a run from the partials of all its shards (one, for an unsharded run). */
+export function reportOf(partials: RunPartial[], config: Config): Report {
+  const [first, ...rest] = partials
+  if (!first) throw new Error('no partial results to report on')
+  const count = first.shard.count
+  const indexes = new Set(partials.map(p => p.shard.index))
+  if (partials.some(p => p.shard.count !== count) || indexes.size !== partials.length) {
+    throw new Error('the partial results are not distinct shards of one run')
+  }
+  if (partials.length !== count) {
+    const missing = Array.from({ length: count }, (_, i) => i).filter(i => !indexes.has(i))
+    throw new Error(`shard(s) ${missing.map(i => `${i + 1}/${count}`).join(', ')} missing: cannot report`)
+  }
+  for (const other of rest) {
+    const same =
+      other.base.sha === first.base.sha &&
+      other.head.sha === first.head.sha &&
+      other.datasets.map(d => d.name).join('\n') === first.datasets.map(d => d.name).join('\n')
+    if (!same) throw new Error('the partial results come from different commits or datasets')
+  }
+  const datasets: DatasetReport[] = []
+  first.datasets.forEach((dataset, i) => {
+    for (const other of rest) {
+      const part = other.datasets[i] as DatasetPartial
+      dataset.analysis.mergeFrom(part.analysis)
+      if (dataset.leakage && part.leakage) dataset.leakage.mergeFrom(part.leakage)
+    }
+    if (dataset.notADataset) return
+    const result = dataset.analysis.finish(dataset.present)
+    datasets.push({
+      name: dataset.name,
+      status: dataset.status,
+      format: dataset.format,
+      base: result.base,
+      head: result.head,
+      change: result.change,
+      findings: dataset.findings,
+      findingsOmitted: dataset.findingsOmitted,
+      realism: result.realism,
+      leakage: leakageResult(dataset)
+    })
+  })
 
   const verdict = evaluateGate(datasets, name => thresholdsFor(config, name))
   return {
     tool: { name: 'dataset-guard', version: VERSION },
-    base: { ref: options.base, sha: start },
-    head: { ref: options.head, sha: headSha },
+    base: first.base,
+    head: first.head,
     datasets,
     verdict,
     parameters: {
@@ -116,47 +229,138 @@ async function analyseDataset(
   config: Config,
   context: RunContext,
   blobs: BlobStore,
+  shard: Shard,
+  cacheDir: string | undefined,
   log: (line: string) => void
-): Promise<DatasetReport | null> {
-  const analysis = new DatasetAnalysis(config.patterns, {
-    sampleSize: config.realism.sampleSize,
-    reference: context.reference
-  })
+): Promise<DatasetPartial> {
+  const realism = { sampleSize: config.realism.sampleSize, reference: context.reference }
   const leakage = context.evalSets.length > 0 ? new LeakageCheck(context.evalSets) : null
-  const findings = new FindingList()
-  for (const skipped of plan.skipped) {
-    findings.add({ kind: 'skipped-file', file: skipped.path, message: skipped.reason, side: 'head' })
+  const skipped = new FindingList()
+  for (const file of plan.skipped) {
+    skipped.add({ kind: 'skipped-file', file: file.path, message: file.reason, side: 'head' })
   }
-  let notRows = 0
-  for (const side of ['base', 'head'] as const) {
-    for (const file of plan[side]) {
-      analysis.addFile(side, file.path)
-      const read = await readFile(file, side, plan, analysis, leakage, findings, blobs, log)
-      if (read === 'not-rows') notRows++
+  const cacheFile =
+    cacheDir && plan.base.length > 0 ? join(cacheDir, `base-${baseKey(plan, config, shard)}.state`) : null
+  let base = cacheFile ? await loadBase(cacheFile, config, realism, log) : null
+  if (base) {
+    log(`${plan.name}: base analysis loaded from the cache (${plan.base.length} file(s) not read)`)
+  } else {
+    const analysis = new DatasetAnalysis(config.patterns, realism, shard)
+    const findings = new FindingList()
+    let notRows = 0
+    for (const file of plan.base) {
+      analysis.addFile('base', file.path)
+      if ((await readFile(file, 'base', plan, analysis, null, findings, blobs, log)) === 'not-rows') notRows++
     }
+    base = { analysis, findings, notRows }
+    if (cacheFile) await saveBase(cacheFile, base, log)
+  }
+  const { analysis } = base
+  const findings = new FindingList()
+  let notRows = base.notRows
+  for (const file of plan.head) {
+    analysis.addFile('head', file.path)
+    if ((await readFile(file, 'head', plan, analysis, leakage, findings, blobs, log)) === 'not-rows')
+      notRows++
   }
   // A changed `.json` file found without configuration that is well-formed JSON holding no rows at all (a
   // settings file, a manifest) is not a dataset: leave it out rather than report it as broken. A broken one (a
   // syntax error, binary, cut off) is reported: it may be a dataset, and skipping it would pass the gate.
   const files = plan.base.length + plan.head.length
-  if (plan.discovered && plan.head[0]?.format === 'json' && notRows === files) {
-    log(`${plan.name}: not a dataset (no rows), skipped`)
-    return null
-  }
-
-  const result = analysis.finish({ base: plan.base.length > 0, head: plan.head.length > 0 })
+  const notADataset = plan.discovered && plan.head[0]?.format === 'json' && notRows === files
+  if (notADataset) log(`${plan.name}: not a dataset (no rows), skipped`)
   const formats = new Set<DataFormat>([...plan.base, ...plan.head].map(f => f.format))
+  const combined = combineFindings([skipped, base.findings, findings])
   return {
     name: plan.name,
     status: plan.status,
     format: formats.size === 1 ? ([...formats][0] as DataFormat) : 'mixed',
-    base: result.base,
-    head: result.head,
-    change: result.change,
-    findings: findings.items,
-    findingsOmitted: findings.omitted,
-    realism: result.realism,
-    leakage: leakage?.result() ?? null
+    present: { base: plan.base.length > 0, head: plan.head.length > 0 },
+    notADataset,
+    findings: combined.items,
+    findingsOmitted: combined.omitted,
+    analysis,
+    leakage
+  }
+}
+
+function leakageResult(dataset: DatasetPartial): DatasetReport['leakage'] {
+  const result = dataset.leakage?.result() ?? null
+  const rows = dataset.evalSetRows
+  if (result && rows) result.evalSets.forEach((set, i) => (set.rows = rows[i] ?? set.rows))
+  return result
+}
+
+interface BaseSide {
+  analysis: DatasetAnalysis
+  findings: FindingList
+  notRows: number
+}
+
+/** Everything the base side's analysis depends on: its blobs, how rows are read, and the analysis settings. */
+function baseKey(plan: DatasetPlan, config: Config, shard: Shard): string {
+  const inputs = {
+    tool: VERSION,
+    files: plan.base.map(f => [f.path, f.blob, f.format]),
+    discovered: plan.discovered,
+    fields: plan.fields ?? null,
+    provenance: plan.provenance ?? null,
+    patterns: config.patterns,
+    sampleSize: config.realism.sampleSize,
+    shard
+  }
+  return createHash('sha256').update(JSON.stringify(inputs)).digest('hex')
+}
+
+async function loadBase(
+  file: string,
+  config: Config,
+  realism: { sampleSize: number; reference: RunContext['reference'] },
+  log: (line: string) => void
+): Promise<BaseSide | null> {
+  let sections
+  try {
+    sections = await readStateFile(file)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+      log(`cache: ${(error as Error).message}; reading the base`)
+    return null
+  }
+  try {
+    const json = sections.json as {
+      analysis: AnalysisState['json']
+      findings: Finding[]
+      total: number
+      notRows: number
+    }
+    const analysis = DatasetAnalysis.fromState(
+      { json: json.analysis, numbers: sections.numbers, strings: sections.strings },
+      config.patterns,
+      realism
+    )
+    return { analysis, findings: new FindingList(json.findings, json.total), notRows: json.notRows }
+  } catch (error) {
+    log(`cache: ${file}: ${(error as Error).message}; reading the base`)
+    return null
+  }
+}
+
+async function saveBase(file: string, base: BaseSide, log: (line: string) => void): Promise<void> {
+  const state = base.analysis.toState(false)
+  try {
+    await writeStateFile(file, {
+      json: {
+        analysis: state.json,
+        findings: base.findings.items,
+        total: base.findings.total,
+        notRows: base.notRows
+      },
+      numbers: state.numbers,
+      strings: state.strings
+    })
+  } catch (error) {
+    // A cache that cannot be written costs the next run time, never this run its report.
+    log(`cache: could not save ${file}: ${(error as Error).message}`)
   }
 }
 
