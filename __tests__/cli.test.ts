@@ -140,3 +140,69 @@ describe('version', () => {
     expect(VERSION).toBe(pkg.version)
   })
 })
+
+describe('dataset-guard check --shard and merge', () => {
+  it('merges the partial files of three shards into the report and exit code of one check', async () => {
+    const r = templatedChange()
+    const whole = await run(['check', '--base', 'main', '--json', 'whole.json'], r.dir)
+    for (const shard of ['1/3', '2/3', '3/3']) {
+      const { code, stderr } = await run(
+        [
+          'check',
+          '--base',
+          'main',
+          '--shard',
+          shard,
+          '--partial',
+          `parts/${shard.replace('/', '-of-')}.partial`
+        ],
+        r.dir
+      )
+      expect(code).toBe(EXIT_PASS)
+      expect(stderr).toContain(`shard ${shard}: partial result written to`)
+    }
+    const merged = await run(
+      [
+        'merge',
+        'parts/3-of-3.partial',
+        'parts/1-of-3.partial',
+        'parts/2-of-3.partial',
+        '--json',
+        'merged.json'
+      ],
+      r.dir
+    )
+    expect(merged.code).toBe(whole.code)
+    expect(merged.code).toBe(EXIT_FAIL)
+    expect(merged.stdout).toBe(whole.stdout)
+    const read = (file: string): Report => JSON.parse(readFileSync(join(r.dir, file), 'utf8')) as Report
+    expect(read('merged.json')).toEqual(read('whole.json'))
+  })
+
+  it('refuses a merge with a shard missing, a bad shard, or --shard without --partial', async () => {
+    const r = templatedChange()
+    await run(['check', '--base', 'main', '--shard', '1/2', '--partial', 'one.partial'], r.dir)
+    const missing = await run(['merge', 'one.partial'], r.dir)
+    expect(missing.code).toBe(EXIT_USAGE)
+    expect(missing.stderr).toContain('shard(s) 2/2 missing')
+    const bad = await run(['check', '--base', 'main', '--shard', '3/2', '--partial', 'x.partial'], r.dir)
+    expect(bad.code).toBe(EXIT_USAGE)
+    expect(bad.stderr).toContain('a shard is I/N with 1 <= I <= N')
+    const alone = await run(['check', '--base', 'main', '--shard', '1/2'], r.dir)
+    expect(alone.code).toBe(EXIT_USAGE)
+    const notPartial = await run(['merge', 'data/train.jsonl'], r.dir)
+    expect(notPartial.code).toBe(EXIT_USAGE)
+    expect(notPartial.stderr).toContain('not a dataset-guard state file')
+  })
+
+  it('loads the base from --cache-dir on the second run, with the same report', async () => {
+    const r = templatedChange()
+    const first = await run(['check', '--base', 'main', '--cache-dir', '.cache/dg'], r.dir)
+    const second = await run(['check', '--base', 'main', '--cache-dir', '.cache/dg'], r.dir)
+    expect(first.stderr).toContain('reading base data/train.jsonl')
+    expect(second.stderr).not.toContain('reading base data/train.jsonl')
+    expect(second.stderr).toContain('base analysis loaded from the cache')
+    expect(second.stdout).toBe(first.stdout)
+    expect(second.code).toBe(first.code)
+  })
+})

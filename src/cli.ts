@@ -10,7 +10,10 @@ import { ConfigError, loadConfig } from './config/load-config.js'
 import { repoRoot } from './git/repo-root.js'
 import { renderMarkdown } from './report/markdown.js'
 import { renderTerminal } from './report/terminal.js'
-import { runCheck } from './run-check.js'
+import { analyseRun, reportOf, runCheck } from './run-check.js'
+import { parseShard } from './shard-spec.js'
+import { readPartial, writePartial } from './state/partial-file.js'
+import type { Report } from './types.js'
 import { VERSION } from './version.js'
 
 export const EXIT_PASS = 0
@@ -21,9 +24,14 @@ const USAGE = `dataset-guard ${VERSION}: guard training datasets against templat
 
 Usage:
   dataset-guard check --base REV [--head REV] [options]
+  dataset-guard check --base REV [--head REV] --shard I/N --partial FILE [options]
+  dataset-guard merge PARTIAL... [--config FILE] [--json FILE] [--markdown FILE]
 
-Compares the datasets changed between the merge base of REV and --head (default HEAD), prints a report,
-and exits 0 when the gate passes, 1 when it fails, 2 on a usage, config or git error.
+check compares the datasets changed between the merge base of REV and --head (default HEAD), prints a
+report, and exits 0 when the gate passes, 1 when it fails, 2 on a usage, config or git error.
+With --shard, it analyses shard I of N (every row is read; the rows whose content hash falls in the
+shard are analysed) and writes a partial result to FILE instead of a report. merge combines the partial
+results of all N shards into exactly the report one run gives, and exits like check.
 
 Options:
   --base REV         the revision to compare against, e.g. origin/main (required)
@@ -33,6 +41,9 @@ Options:
   --repo DIR         a folder inside the git repository (default: the current folder)
   --json FILE        also write the full report as JSON
   --markdown FILE    also write the report as the markdown the PR comment uses
+  --cache-dir DIR    save each dataset's base analysis here, and load it instead of reading the base again
+  --shard I/N        analyse shard I of N (with --partial)
+  --partial FILE     where --shard writes its partial result
   --color, --no-color  force colour on or off (default: on when stdout is a terminal)
   --quiet            no progress lines on stderr
   -h, --help         this help
@@ -60,6 +71,9 @@ export async function cli(argv: string[], io: CliIo): Promise<number> {
         repo: { type: 'string' },
         json: { type: 'string' },
         markdown: { type: 'string' },
+        'cache-dir': { type: 'string' },
+        shard: { type: 'string' },
+        partial: { type: 'string' },
         color: { type: 'boolean' },
         'no-color': { type: 'boolean' },
         quiet: { type: 'boolean', default: false },
@@ -81,33 +95,63 @@ export async function cli(argv: string[], io: CliIo): Promise<number> {
     return EXIT_PASS
   }
   const [command, ...extra] = positionals
-  if (command !== 'check' || extra.length > 0) {
-    io.stderr(`${command ? `Unknown command: ${positionals.join(' ')}` : 'No command given'}\n\n${USAGE}\n`)
+  const usage = (message: string): number => {
+    io.stderr(`${message}\n\n${USAGE}\n`)
     return EXIT_USAGE
   }
-  if (!values.base) {
-    io.stderr(`--base is required (for example --base origin/main)\n\n${USAGE}\n`)
-    return EXIT_USAGE
+  if (command === 'merge') {
+    if (extra.length === 0) return usage('merge needs the partial files of every shard')
+  } else if (command !== 'check' || extra.length > 0) {
+    return usage(command ? `Unknown command: ${positionals.join(' ')}` : 'No command given')
+  } else if (!values.base) {
+    return usage('--base is required (for example --base origin/main)')
+  }
+  if (
+    (values.shard === undefined) !== (values.partial === undefined) ||
+    (command === 'merge' && values.shard)
+  ) {
+    return usage('--shard I/N and --partial FILE go together, with check')
   }
 
   const progress = values.quiet ? () => undefined : (line: string) => io.stderr(`${line}\n`)
   try {
-    const repo = await repoRoot(resolve(io.cwd, values.repo ?? '.'))
-    const config = await loadConfig(configPath(values.config, repo, io.cwd), {
-      required: values.config !== undefined
-    })
-    const paths = values.paths
-      ?.split(',')
-      .map(p => p.trim())
-      .filter(Boolean)
-    const report = await runCheck({
-      repo,
-      base: values.base,
-      head: values.head,
-      config,
-      paths,
-      log: progress
-    })
+    let report: Report
+    if (command === 'merge') {
+      // Merging needs no git: only the config (for the thresholds) and the partial files.
+      const root = await repoRoot(resolve(io.cwd, values.repo ?? '.')).catch(() => resolve(io.cwd))
+      const config = await loadConfig(configPath(values.config, root, io.cwd), {
+        required: values.config !== undefined
+      })
+      const partials = []
+      for (const file of extra) partials.push(await readPartial(resolve(io.cwd, file), config))
+      report = reportOf(partials, config)
+    } else {
+      const repo = await repoRoot(resolve(io.cwd, values.repo ?? '.'))
+      const config = await loadConfig(configPath(values.config, repo, io.cwd), {
+        required: values.config !== undefined
+      })
+      const paths = values.paths
+        ?.split(',')
+        .map(p => p.trim())
+        .filter(Boolean)
+      const options = {
+        repo,
+        base: values.base as string,
+        head: values.head,
+        config,
+        paths,
+        cacheDir: values['cache-dir'] === undefined ? undefined : resolve(io.cwd, values['cache-dir']),
+        log: progress
+      }
+      if (values.shard !== undefined && values.partial !== undefined) {
+        const shard = parseShard(values.shard)
+        const file = resolve(io.cwd, values.partial)
+        await writePartial(file, await analyseRun(options, shard))
+        progress(`shard ${shard.index + 1}/${shard.count}: partial result written to ${file}`)
+        return EXIT_PASS
+      }
+      report = await runCheck(options)
+    }
 
     if (values.json) await writeOutput(resolve(io.cwd, values.json), `${JSON.stringify(report, null, 2)}\n`)
     if (values.markdown) await writeOutput(resolve(io.cwd, values.markdown), renderMarkdown(report))
