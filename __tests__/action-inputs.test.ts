@@ -40,8 +40,31 @@ describe('parseActionInputs', () => {
       base: null,
       head: null,
       checkName: 'dataset-guard',
-      report: null
+      report: null,
+      cacheDir: null,
+      shard: null,
+      partial: null,
+      partials: []
     })
+  })
+
+  it('reads a shard as I/N (1-based) and the partials of a merge', () => {
+    expect(parse({ shard: ' 2 / 4 ', partial: 'out/p.partial', 'cache-dir': '.dg-cache' })).toMatchObject({
+      shard: { index: 1, count: 4 },
+      partial: 'out/p.partial',
+      cacheDir: '.dg-cache'
+    })
+    expect(parse({ mode: 'merge', partials: 'a.partial\n b.partial, parts/' }).partials).toEqual([
+      'a.partial',
+      'b.partial',
+      'parts/'
+    ])
+    expect(errorOf({ shard: '5/4' }).input).toBe('shard')
+    expect(errorOf({ shard: '0/4' }).message).toContain('must be I/N')
+    expect(errorOf({ mode: 'merge', shard: '1/2', partials: 'x' }).message).toContain(
+      'cannot be used with mode: merge'
+    )
+    expect(errorOf({ mode: 'merge' }).message).toContain('is required with mode: merge')
   })
 
   it('reads every input', () => {

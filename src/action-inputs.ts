@@ -1,13 +1,16 @@
 // The action's inputs, read once and validated into a plain typed object. Pure: the reader is passed in
 // (`core.getInput` in the action, a map in tests), so nothing here touches the runner.
 
+import type { Shard } from './analysis/dataset-analysis.js'
 import { DEFAULT_CONFIG_PATH } from './config/defaults.js'
+import { parseShard } from './shard-spec.js'
 
-export const MODES = ['check', 'analyse', 'publish'] as const
+export const MODES = ['check', 'analyse', 'publish', 'merge'] as const
 /**
  * `check` analyses and publishes (check run, PR comment, job summary); `analyse` only analyses (job summary,
  * outputs, the JSON report) and needs no token, the first stage of the setup for public repositories;
- * `publish` reads a report written by `analyse` and publishes it, the second stage.
+ * `publish` reads a report written by `analyse` and publishes it, the second stage; `merge` combines the
+ * partial results of `shard` runs into the report and publishes it as `check` does.
  */
 export type ActionMode = (typeof MODES)[number]
 
@@ -50,6 +53,14 @@ export interface ActionInputs {
   checkName: string
   /** `publish` mode: the report file written by `analyse`. */
   report: string | null
+  /** A folder for the base side's saved analyses (one `actions/cache` restores and saves); null: no cache. */
+  cacheDir: string | null
+  /** Analyse only this shard of the rows and write a partial result (no check run, no comment). */
+  shard: Shard | null
+  /** Where a shard writes its partial result; null: a file named after the shard in RUNNER_TEMP. */
+  partial: string | null
+  /** `merge` mode: the shards' partial files, or folders holding them. */
+  partials: string[]
 }
 
 export class ActionInputError extends Error {
@@ -153,6 +164,28 @@ export function parseActionInputs(get: (name: string) => string): ActionInputs {
       'is required with mode: publish: the path of the downloaded report file'
     )
   }
+  const shardText = get('shard').trim()
+  let shard: Shard | null = null
+  if (shardText !== '') {
+    try {
+      shard = parseShard(shardText)
+    } catch (error) {
+      throw new ActionInputError('shard', (error as Error).message.replace(/^a shard is/u, 'must be'))
+    }
+    if (mode === 'merge' || mode === 'publish') {
+      throw new ActionInputError('shard', `cannot be used with mode: ${mode}`)
+    }
+  }
+  const partials = get('partials')
+    .split(/[\n,]/u)
+    .map(entry => entry.trim())
+    .filter(Boolean)
+  if (mode === 'merge' && partials.length === 0) {
+    throw new ActionInputError(
+      'partials',
+      'is required with mode: merge: the partial files of every shard, or their folder'
+    )
+  }
   return {
     mode,
     githubToken,
@@ -165,6 +198,10 @@ export function parseActionInputs(get: (name: string) => string): ActionInputs {
     base: revision(get, 'base'),
     head: revision(get, 'head'),
     checkName: checkName(get),
-    report
+    report,
+    cacheDir: filePath(get, 'cache-dir'),
+    shard,
+    partial: filePath(get, 'partial'),
+    partials
   }
 }

@@ -5,9 +5,9 @@
 
 import * as core from '@actions/core'
 import { getOctokit } from '@actions/github'
-import { lstat, mkdir, readFile, writeFile } from 'node:fs/promises'
+import { lstat, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { dirname, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { parseActionInputs, type ActionInputs } from './action-inputs.js'
 import {
   comparisonForEvent,
@@ -37,7 +37,9 @@ import { plainText } from './report/escape.js'
 import { blobLineUrl, workflowRunUrl } from './report/links.js'
 import { COMMENT_MAX_BYTES, renderMarkdown, SUMMARY_MAX_BYTES } from './report/markdown.js'
 import { parseReportFile, REPORT_FILE_MAX_BYTES, ReportFileError } from './report/report-file.js'
-import { runCheck } from './run-check.js'
+import type { Shard } from './analysis/dataset-analysis.js'
+import { analyseRun, reportOf, runCheck } from './run-check.js'
+import { readPartial, writePartial } from './state/partial-file.js'
 import type { Report } from './types.js'
 
 /** Where the README explains the two-stage setup that gives pull requests from forks the full report. */
@@ -393,6 +395,10 @@ async function analyseMode(ctx: RunContext): Promise<void> {
   }
   const target = comparison.value
   log(`dataset-guard: ${target.description}`)
+  if (inputs.shard !== null) {
+    await shardMode(ctx, target, inputs.shard)
+    return
+  }
   const publisher = new Publisher(ctx, target.fromFork)
   publisher.pullRequest = target.pullRequest
   // Created before anything can fail, so a required check shows as running at once and always ends.
@@ -403,25 +409,92 @@ async function analyseMode(ctx: RunContext): Promise<void> {
     const config = await loadConfig(resolve(ctx.workspace, inputs.config), {
       required: inputs.configRequired
     })
-    const commits = await ensureCommits(ctx.workspace, { base: target.base, head: target.head }, log)
-    // Datasets kept in Git LFS are pointers in git: fetch both commits' objects so they can be read exactly.
-    if (await fetchLfsObjects(ctx.workspace, [commits.base, commits.head])) {
-      log('Fetched the Git LFS objects of both commits')
+    if (inputs.mode === 'merge') {
+      // The shards read the commits; merging needs only their partial files and the config.
+      const files = await partialFiles(ctx.workspace, inputs.partials)
+      log(`Merging ${files.length} partial result(s)`)
+      const partials = []
+      for (const file of files) partials.push(await readPartial(file, config))
+      await publisher.startCheckRun(partials[0]!.head.sha)
+      report = reportOf(partials, config)
+    } else {
+      const commits = await ensureCommits(ctx.workspace, { base: target.base, head: target.head }, log)
+      // Datasets kept in Git LFS are pointers in git: fetch both commits' objects so they can be read exactly.
+      if (await fetchLfsObjects(ctx.workspace, [commits.base, commits.head])) {
+        log('Fetched the Git LFS objects of both commits')
+      }
+      await publisher.startCheckRun(commits.head)
+      report = await runCheck({
+        repo: ctx.workspace,
+        base: commits.base,
+        head: commits.head,
+        config,
+        paths: inputs.paths,
+        cacheDir: inputs.cacheDir === null ? undefined : resolve(ctx.workspace, inputs.cacheDir),
+        log
+      })
     }
-    await publisher.startCheckRun(commits.head)
-    report = await runCheck({
-      repo: ctx.workspace,
-      base: commits.base,
-      head: commits.head,
-      config,
-      paths: inputs.paths,
-      log
-    })
   } catch (error) {
     await publisher.fail(error)
     throw error
   }
   await publisher.publish(report)
+}
+
+/**
+ * One shard of a run: analyse its share of the rows and write the partial result for a later `merge` step.
+ * Nothing is published: the merge publishes the whole run's check and comment.
+ */
+async function shardMode(
+  ctx: RunContext,
+  target: { base: string; head: string },
+  shard: Shard
+): Promise<void> {
+  const { inputs } = ctx
+  const config = await loadConfig(resolve(ctx.workspace, inputs.config), { required: inputs.configRequired })
+  const commits = await ensureCommits(ctx.workspace, { base: target.base, head: target.head }, log)
+  if (await fetchLfsObjects(ctx.workspace, [commits.base, commits.head])) {
+    log('Fetched the Git LFS objects of both commits')
+  }
+  const partial = await analyseRun(
+    {
+      repo: ctx.workspace,
+      base: commits.base,
+      head: commits.head,
+      config,
+      paths: inputs.paths,
+      cacheDir: inputs.cacheDir === null ? undefined : resolve(ctx.workspace, inputs.cacheDir),
+      log
+    },
+    shard
+  )
+  const name = `dataset-guard-shard-${shard.index + 1}-of-${shard.count}.partial`
+  const file = inputs.partial
+    ? resolve(ctx.workspace, inputs.partial)
+    : join(process.env.RUNNER_TEMP || tmpdir(), name)
+  await writePartial(file, partial)
+  log(`Shard ${shard.index + 1} of ${shard.count}: partial result written to ${file}`)
+  core.setOutput('partial', file)
+  core.setOutput('passed', 'true')
+}
+
+/** The partial files named by the `partials` input: files as given, folders by their files (sorted). */
+async function partialFiles(workspace: string, entries: string[]): Promise<string[]> {
+  const files: string[] = []
+  for (const entry of entries) {
+    const path = resolve(workspace, entry)
+    const info = await stat(path).catch(() => null)
+    if (info === null)
+      throw new Error(`the partial result ${entry} does not exist: did every shard upload one?`)
+    if (info.isDirectory()) {
+      const names = (await readdir(path)).filter(name => name.endsWith('.partial')).sort()
+      files.push(...names.map(name => join(path, name)))
+    } else {
+      files.push(path)
+    }
+  }
+  if (files.length === 0) throw new Error('no partial results (*.partial) were found in the partials input')
+  return files
 }
 
 async function readReportFile(path: string): Promise<Report> {
