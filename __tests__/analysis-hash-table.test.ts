@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { hash53 } from '../src/analysis/hash.js'
-import { Hash53Counter, Hash53Index, Hash53Set } from '../src/analysis/hash-table.js'
+import { Hash53Counter, Hash53Flags, Hash53Index, Hash53Set } from '../src/analysis/hash-table.js'
 
 describe('Hash53Set', () => {
   it('counts distinct hashes like a Set, through many doublings', () => {
@@ -57,5 +57,30 @@ describe('Hash53Index', () => {
     expect(index.size).toBe(keys.length)
     expect(index.find(keys[1234]!)).toBe(1234)
     expect(index.find(hash53('absent'))).toBe(-1)
+  })
+})
+
+describe('Hash53Flags', () => {
+  it('counts keys per bit, whatever order bits arrive in, through growth', () => {
+    const flags = new Hash53Flags(4)
+    const expected = new Map<number, number>()
+    for (let i = 0; i < 5000; i++) {
+      const key = (i * 2654435761) % 2 ** 53
+      const bits = 1 << (i % 3)
+      flags.mark(key, bits)
+      expected.set(key, (expected.get(key) ?? 0) | bits)
+      if (i % 7 === 0) {
+        flags.mark(key, 2)
+        expected.set(key, (expected.get(key) ?? 0) | 2)
+      }
+    }
+    expect(flags.size).toBe(expected.size)
+    for (let bit = 0; bit < 3; bit++) {
+      expect(flags.sizeOf(bit)).toBe([...expected.values()].filter(v => v & (1 << bit)).length)
+    }
+    const seen = new Map<number, number>()
+    flags.forEach((key, bits) => seen.set(key, bits))
+    expect(seen).toEqual(expected)
+    expect(flags.get(12345.5 * 2)).toBe(expected.get(24691) ?? 0)
   })
 })

@@ -23,7 +23,7 @@ import { CompressionMeter, DistinctN } from './diversity.js'
 import type { AddedRowKeys } from './eval-leakage.js'
 import { GrowableFloat64, GrowableInt32 } from './growable.js'
 import { hash53 } from './hash.js'
-import { Hash53Counter, Hash53Index, Hash53Set } from './hash-table.js'
+import { Hash53Counter, Hash53Flags, Hash53Index } from './hash-table.js'
 import { effectiveCount } from './pattern-stats.js'
 import { clusterPatterns } from './patterns.js'
 import { ProperNounEvidence } from './proper-nouns.js'
@@ -48,7 +48,7 @@ const SNIPPET_LENGTH = 160
 /** Added rows duplicating existing data that are listed by location. */
 const DUPLICATE_EXAMPLES = 10
 /** Version of the saved state's layout; a state of another version is never loaded. */
-export const ANALYSIS_STATE_VERSION = 1
+export const ANALYSIS_STATE_VERSION = 3
 
 type Side = 'base' | 'head'
 /** The three views a row is counted in: its side, and for added head rows also `added`. */
@@ -58,8 +58,12 @@ const ADDED = 2
 const VIEWS = 3
 type View = typeof BASE | typeof HEAD | typeof ADDED
 const VIEW_OF_SIDE: Record<Side, View> = { base: BASE, head: HEAD }
+/** Flag bits of the input tables: which sides have a row with that input. */
+const SIDE_BIT: Record<Side, number> = { base: 1, head: 2 }
 /** Per canonical text: rows by view and provenance (real, synthetic, unknown). */
 const COUNT_SLOTS = VIEWS * 3
+/** Per canonical text: examples kept per view, then 1 + the index of its first base example (0: none). */
+const EXAMPLE_SLOTS = VIEWS + 1
 const PROVENANCE_INDEX: Record<Provenance, 0 | 1 | 2> = { real: 0, synthetic: 1, unknown: 2 }
 
 /** Which rows an analysis owns: those whose content hash is `index` modulo `count`. */
@@ -98,18 +102,35 @@ class ExampleList {
   readonly ordinal = new GrowableFloat64()
   readonly file = new GrowableInt32()
   readonly line = new GrowableInt32()
+  /** The example row's exact input hash: rows with the same input share one snippet string. */
+  readonly input = new GrowableFloat64()
   readonly texts: string[] = []
 
   get length(): number {
     return this.texts.length
   }
 
-  push(canonical: number, ordinal: number, file: number, line: number, text: string): void {
+  push(canonical: number, ordinal: number, file: number, line: number, input: number, text: string): void {
     this.canonical.push(canonical)
     this.ordinal.push(ordinal)
     this.file.push(file)
     this.line.push(line)
+    this.input.push(input)
     this.texts.push(text)
+  }
+
+  /** Appends entry `i` of `from`, with its canonical and file ids mapped. */
+  copy(from: ExampleList, i: number, canonicals?: Int32Array, files?: number[]): void {
+    const canonical = from.canonical.get(i)
+    const file = from.file.get(i)
+    this.push(
+      canonicals ? canonicals[canonical]! : canonical,
+      from.ordinal.get(i),
+      files ? files[file]! : file,
+      from.line.get(i),
+      from.input.get(i),
+      from.texts[i]!
+    )
   }
 }
 
@@ -123,9 +144,6 @@ interface SideState {
   rows: number
   invalidRows: number
   files: Set<string>
-  exact: Hash53Set
-  normalised: Hash53Set
-  canonical: Hash53Set
   provenance: [number, number, number]
   /** Null when this shard does not measure it, or the figure is already final in `measured`. */
   compression: CompressionMeter | null
@@ -139,9 +157,6 @@ function newSide(shard: Shard): SideState {
     rows: 0,
     invalidRows: 0,
     files: new Set(),
-    exact: new Hash53Set(),
-    normalised: new Hash53Set(),
-    canonical: new Hash53Set(),
     provenance: [0, 0, 0],
     compression: shard.index === 0 ? new CompressionMeter() : null,
     distinct2: shard.index === 1 % shard.count ? new DistinctN(2) : null,
@@ -149,25 +164,43 @@ function newSide(shard: Shard): SideState {
   }
 }
 
-/** Counts and examples of one template key (or, after resolution, of one resolved key). */
-interface KeyStats {
-  counts: Int32Array
-  /** Example indices into the view's ExampleList, up to EXAMPLES_PER_KEY per view; -1 when unused. */
-  examples: Int32Array
-  /** Ordinal of the key's first row. */
-  first: number
-}
+/** Counts, first examples and first row of a list of template keys, in flat columns (no object per key). */
+class KeyTable {
+  readonly counts: Int32Array
+  /** Example indices into the view's ExampleList, EXAMPLES_PER_KEY per view; -1 when unused. */
+  readonly examples: Int32Array
+  /** Ordinal of each key's first row; Infinity for a key no row has (any more). */
+  readonly first: Float64Array
 
-function newKeyStats(first: number): KeyStats {
-  return {
-    counts: new Int32Array(COUNT_SLOTS),
-    examples: new Int32Array(VIEWS * EXAMPLES_PER_KEY).fill(-1),
-    first
+  constructor(readonly size: number) {
+    this.counts = new Int32Array(size * COUNT_SLOTS)
+    this.examples = new Int32Array(size * VIEWS * EXAMPLES_PER_KEY).fill(-1)
+    this.first = new Float64Array(size).fill(Infinity)
   }
-}
 
-function viewTotal(counts: Int32Array, view: View): number {
-  return counts[view * 3]! + counts[view * 3 + 1]! + counts[view * 3 + 2]!
+  total(k: number, view: View): number {
+    const at = k * COUNT_SLOTS + view * 3
+    return this.counts[at]! + this.counts[at + 1]! + this.counts[at + 2]!
+  }
+
+  slot(k: number, slot: number): number {
+    return this.counts[k * COUNT_SLOTS + slot]!
+  }
+
+  example(k: number, view: number, j: number): number {
+    return this.examples[(k * VIEWS + view) * EXAMPLES_PER_KEY + j]!
+  }
+
+  /** Puts `index` in the first free example slot of key `k` in `view`, if any. */
+  addExample(k: number, view: number, index: number): void {
+    const start = (k * VIEWS + view) * EXAMPLES_PER_KEY
+    for (let j = 0; j < EXAMPLES_PER_KEY; j++) {
+      if (this.examples[start + j] === -1) {
+        this.examples[start + j] = index
+        return
+      }
+    }
+  }
 }
 
 function ratio(numerator: number, denominator: number): number | null {
@@ -190,6 +223,12 @@ export function mixOf(counts: readonly number[]): Mix {
 const REAL_VS_SYNTHETIC = { a: 'real', b: 'synthetic' }
 const REFERENCE_VS_SYNTHETIC = { a: 'reference', b: 'synthetic' }
 const EXISTING_VS_ADDED = { a: 'existing', b: 'added' }
+
+/** The resolved template keys, in first-seen order, with their counts and examples. */
+interface Resolved {
+  keys: string[]
+  table: KeyTable
+}
 
 /** One pattern after clustering, with its counts on each side. */
 interface PatternTotals {
@@ -262,6 +301,9 @@ interface AnalysisStateJson {
 
 export class DatasetAnalysis {
   private readonly sides: Record<Side, SideState>
+  /** Exact and normalised input hashes, each flagged with the sides that have it. */
+  private readonly exactInputs = new Hash53Flags()
+  private readonly normalisedInputs = new Hash53Flags()
   // Per canonical text, by its id in `canonicalIndex`: ordinal of its first row, template key id (the key of
   // that first row, so a canonical class has one key), counts per view and provenance, examples kept per view,
   // and the proper nouns its first row's scan saw (rarely any, so a sparse map).
@@ -271,7 +313,8 @@ export class DatasetAnalysis {
   private readonly canonicalCounts = new GrowableInt32()
   private readonly canonicalExamples = new GrowableInt32()
   private readonly canonicalNames = new Map<number, string[]>()
-  private readonly keyIds = new Map<string, number>()
+  /** Template keys by hash53 of the key: ids into keyStrings. */
+  private readonly keyIndex = new Hash53Index()
   private readonly keyStrings: string[] = []
   private examples: ExampleList[] = [new ExampleList(), new ExampleList(), new ExampleList()]
   private readonly fileNames: string[] = []
@@ -364,7 +407,7 @@ export class DatasetAnalysis {
       this.normalised = null
       return null
     }
-    const { exactInput, normalisedInput, canonical, file } = this.observe('head', row, ordinal)
+    const { exactInput, normalisedInput, canonical, file, text } = this.observe('head', row, ordinal)
     const id = this.contentIndex.find(content)
     const unchanged = id >= 0 && this.contentRemaining.get(id) > 0
     if (this.samples) this.sample(this.samples, row, content, unchanged)
@@ -376,7 +419,7 @@ export class DatasetAnalysis {
     this.added++
     const p = PROVENANCE_INDEX[row.provenance]
     this.addedProvenance[p]++
-    this.count(canonical, ADDED, p, ordinal, file, row)
+    this.count(canonical, ADDED, p, ordinal, file, row, exactInput, text)
     this.addedInputs.increment(exactInput)
     const normalisedId = this.addedNormalised.idOf(normalisedInput)
     if (normalisedId === this.addedNormalisedCount.length) this.addedNormalisedCount.push(0)
@@ -442,9 +485,8 @@ export class DatasetAnalysis {
     this.normalised = null
     const normalisedInput = hash53(normalised)
     const canonicalHash = hash53(canonicalKeyOfNormalised(normalised))
-    state.exact.add(exactInput)
-    state.normalised.add(normalisedInput)
-    state.canonical.add(canonicalHash)
+    this.exactInputs.mark(exactInput, SIDE_BIT[side])
+    this.normalisedInputs.mark(normalisedInput, SIDE_BIT[side])
 
     // Each level of the cascade folds whole groups of the level above: every row of a canonical class shares
     // the template key of the first row seen in it. Otherwise `HOW DO I ...` (all words capitalised, so all
@@ -456,31 +498,51 @@ export class DatasetAnalysis {
       this.canonicalFirst.push(ordinal)
       this.canonicalKey.push(this.keyIdOf(scan.key))
       this.canonicalCounts.pushZeros(COUNT_SLOTS)
-      this.canonicalExamples.pushZeros(VIEWS)
+      this.canonicalExamples.pushZeros(EXAMPLE_SLOTS)
       if (scan.names.length > 0) this.canonicalNames.set(canonical, scan.names)
     }
     const file = this.fileId(row.file)
-    this.count(canonical, VIEW_OF_SIDE[side], p, ordinal, file, row)
-    return { exactInput, normalisedInput, canonical, file }
+    const text = this.count(canonical, VIEW_OF_SIDE[side], p, ordinal, file, row, exactInput)
+    return { exactInput, normalisedInput, canonical, file, text }
   }
 
-  private count(canonical: number, view: View, p: number, ordinal: number, file: number, row: Row): void {
+  /**
+   * Counts a row in a view and keeps it as an example while its canonical class has fewer than three there.
+   * Returns the example's snippet when one was kept, so the caller can reuse it for the row's next view.
+   */
+  private count(
+    canonical: number,
+    view: View,
+    p: number,
+    ordinal: number,
+    file: number,
+    row: Row,
+    input: number,
+    text?: string
+  ): string | undefined {
     this.canonicalCounts.add(canonical * COUNT_SLOTS + view * 3 + p, 1)
-    const slot = canonical * VIEWS + view
+    const slot = canonical * EXAMPLE_SLOTS + view
     // The first rows of a key are among the first rows of its canonical classes, so three per class suffice.
-    if (this.canonicalExamples.get(slot) < EXAMPLES_PER_KEY) {
-      this.canonicalExamples.add(slot, 1)
-      this.examples[view]!.push(canonical, ordinal, file, row.line, snippet(row.input))
+    if (this.canonicalExamples.get(slot) >= EXAMPLES_PER_KEY) return undefined
+    this.canonicalExamples.add(slot, 1)
+    const baseSlot = canonical * EXAMPLE_SLOTS + VIEWS
+    const base = this.examples[BASE]!
+    if (text === undefined && view !== BASE) {
+      // An unchanged row's head example is the same text as its base example: keep one string, not two.
+      const first = this.canonicalExamples.get(baseSlot) - 1
+      if (first >= 0 && first < base.length && base.input.get(first) === input) text = base.texts[first]
     }
+    if (view === BASE && this.canonicalExamples.get(baseSlot) === 0) {
+      this.canonicalExamples.set(baseSlot, base.length + 1)
+    }
+    text ??= snippet(row.input)
+    this.examples[view]!.push(canonical, ordinal, file, row.line, input, text)
+    return text
   }
 
   private keyIdOf(key: string): number {
-    let id = this.keyIds.get(key)
-    if (id === undefined) {
-      id = this.keyStrings.length
-      this.keyStrings.push(key)
-      this.keyIds.set(key, id)
-    }
+    const id = this.keyIndex.idOf(hash53(key))
+    if (id === this.keyStrings.length) this.keyStrings.push(key)
     return id
   }
 
@@ -506,7 +568,7 @@ export class DatasetAnalysis {
     }
     const resolved = this.resolveKeys(this.keyStats())
     const ids = clusterPatterns(resolved.keys, this.parameters)
-    const patterns = this.totalsByPattern(resolved.stats, ids)
+    const patterns = this.totalsByPattern(resolved.table, ids)
 
     const removedByInput = new Hash53Counter()
     let removed = 0
@@ -559,12 +621,11 @@ export class DatasetAnalysis {
 
   /** Added rows whose normalised input is also a base row's, and the first of them by position. */
   private duplicatesOfBase(): { candidates: number; examples: RowRef[] } {
-    const base = this.sides.base.normalised
     const hashes = this.addedNormalised.keysById()
     const duplicate = new Uint8Array(hashes.length)
     let candidates = 0
     for (let id = 0; id < hashes.length; id++) {
-      if (base.has(hashes[id]!)) {
+      if (this.normalisedInputs.get(hashes[id]!) & SIDE_BIT.base) {
         duplicate[id] = 1
         candidates += this.addedNormalisedCount.get(id)
       }
@@ -615,46 +676,38 @@ export class DatasetAnalysis {
   }
 
   /**
-   * The template keys' counts and first examples, summed over their canonical classes, in order of each key's
-   * first row (the order a single pass over the rows meets them in).
+   * The template keys' counts and first examples, summed over their canonical classes, and the keys in order
+   * of their first row (the order a single pass over the rows meets them in).
    */
-  private keyStats(): { order: number[]; stats: KeyStats[] } {
-    const stats: KeyStats[] = new Array<KeyStats>(this.keyStrings.length)
+  private keyStats(): { order: number[]; table: KeyTable } {
+    const table = new KeyTable(this.keyStrings.length)
     for (let c = 0; c < this.canonicalFirst.length; c++) {
       const k = this.canonicalKey.get(c)
       const first = this.canonicalFirst.get(c)
-      let s = stats[k]
-      if (s === undefined) {
-        s = newKeyStats(first)
-        stats[k] = s
-      } else if (first < s.first) {
-        s.first = first
+      if (first < table.first[k]!) table.first[k] = first
+      for (let slot = 0; slot < COUNT_SLOTS; slot++) {
+        table.counts[k * COUNT_SLOTS + slot]! += this.canonicalCounts.get(c * COUNT_SLOTS + slot)
       }
-      for (let slot = 0; slot < COUNT_SLOTS; slot++)
-        s.counts[slot]! += this.canonicalCounts.get(c * COUNT_SLOTS + slot)
     }
     for (let view = 0; view < VIEWS; view++) {
       const list = this.examples[view]!
-      for (let i = 0; i < list.length; i++) {
-        const s = stats[this.canonicalKey.get(list.canonical.get(i))]!
-        addExample(s.examples, view, i)
-      }
+      for (let i = 0; i < list.length; i++)
+        table.addExample(this.canonicalKey.get(list.canonical.get(i)), view, i)
     }
     const order: number[] = []
     let sorted = true
-    for (let k = 0; k < stats.length; k++) {
-      // A key whose canonical classes all moved to another key (after a merge) has no stats.
-      const s = stats[k]
-      if (s === undefined) continue
-      if (order.length > 0 && stats[order[order.length - 1]!]!.first > s.first) sorted = false
+    for (let k = 0; k < table.size; k++) {
+      // A key whose canonical classes all moved to another key (after a merge) has no rows.
+      if (table.first[k] === Infinity) continue
+      if (order.length > 0 && table.first[order[order.length - 1]!]! > table.first[k]!) sorted = false
       order.push(k)
     }
-    if (!sorted) order.sort((a, b) => stats[a]!.first - stats[b]!.first)
-    return { order, stats }
+    if (!sorted) order.sort((a, b) => table.first[a]! - table.first[b]!)
+    return { order, table }
   }
 
   /** Folds keys that resolve to the same text: counts added, examples of the earlier key first. */
-  private resolveKeys(raw: { order: number[]; stats: KeyStats[] }): { keys: string[]; stats: KeyStats[] } {
+  private resolveKeys(raw: { order: number[]; table: KeyTable }): Resolved {
     const evidence = new ProperNounEvidence()
     for (let c = 0; c < this.canonicalFirst.length; c++) {
       evidence.observe({
@@ -664,44 +717,41 @@ export class DatasetAnalysis {
     }
     const byKey = new Map<string, number>()
     const keys: string[] = []
-    const stats: KeyStats[] = []
+    const table = new KeyTable(raw.order.length)
     for (const k of raw.order) {
-      const s = raw.stats[k]!
       const key = evidence.resolveKey(this.keyStrings[k]!)
-      const at = byKey.get(key)
-      if (at === undefined) {
-        byKey.set(key, keys.length)
+      let r = byKey.get(key)
+      if (r === undefined) {
+        r = keys.length
+        byKey.set(key, r)
         keys.push(key)
-        stats.push(s)
-        continue
       }
-      const into = stats[at]!
-      for (let slot = 0; slot < COUNT_SLOTS; slot++) into.counts[slot]! += s.counts[slot]!
+      for (let slot = 0; slot < COUNT_SLOTS; slot++)
+        table.counts[r * COUNT_SLOTS + slot]! += raw.table.slot(k, slot)
       for (let view = 0; view < VIEWS; view++) {
         for (let j = 0; j < EXAMPLES_PER_KEY; j++) {
-          const example = s.examples[view * EXAMPLES_PER_KEY + j]!
-          if (example >= 0) addExample(into.examples, view, example)
+          const example = raw.table.example(k, view, j)
+          if (example >= 0) table.addExample(r, view, example)
         }
       }
     }
-    return { keys, stats }
+    return { keys, table }
   }
 
-  private totalsByPattern(stats: KeyStats[], ids: Int32Array): PatternTotals[] {
+  private totalsByPattern(table: KeyTable, ids: Int32Array): PatternTotals[] {
     const patterns: PatternTotals[] = []
-    for (let k = 0; k < stats.length; k++) {
+    for (let k = 0; k < ids.length; k++) {
       const id = ids[k] as number
-      const s = stats[k]!
       let pattern = patterns[id]
       if (!pattern) {
         pattern = { base: 0, head: 0, added: 0, baseSynthetic: 0, headSynthetic: 0, keys: [] }
         patterns[id] = pattern
       }
-      pattern.base += viewTotal(s.counts, BASE)
-      pattern.head += viewTotal(s.counts, HEAD)
-      pattern.added += viewTotal(s.counts, ADDED)
-      pattern.baseSynthetic += s.counts[BASE * 3 + 1]!
-      pattern.headSynthetic += s.counts[HEAD * 3 + 1]!
+      pattern.base += table.total(k, BASE)
+      pattern.head += table.total(k, HEAD)
+      pattern.added += table.total(k, ADDED)
+      pattern.baseSynthetic += table.slot(k, BASE * 3 + 1)
+      pattern.headSynthetic += table.slot(k, HEAD * 3 + 1)
       pattern.keys.push(k)
     }
     return patterns
@@ -716,11 +766,7 @@ export class DatasetAnalysis {
     }
   }
 
-  private sideMetrics(
-    side: Side,
-    patterns: PatternTotals[],
-    resolved: { keys: string[]; stats: KeyStats[] }
-  ): SideMetrics {
+  private sideMetrics(side: Side, patterns: PatternTotals[], resolved: Resolved): SideMetrics {
     const state = this.sides[side]
     const view = VIEW_OF_SIDE[side]
     const sizes: number[] = []
@@ -730,11 +776,18 @@ export class DatasetAnalysis {
       if ((side === 'base' ? pattern.baseSynthetic : pattern.headSynthetic) > 0) syntheticPatterns++
     }
     let template = 0
-    for (const s of resolved.stats) if (viewTotal(s.counts, view) > 0) template++
+    for (let k = 0; k < resolved.keys.length; k++) if (resolved.table.total(k, view) > 0) template++
+    let canonical = 0
+    for (let c = 0; c < this.canonicalFirst.length; c++) {
+      const at = c * COUNT_SLOTS + view * 3
+      const counts = this.canonicalCounts
+      if (counts.get(at) + counts.get(at + 1) + counts.get(at + 2) > 0) canonical++
+    }
+    const bit = Math.log2(SIDE_BIT[side])
     const unique: CascadeCounts = {
-      exact: state.exact.size,
-      normalised: state.normalised.size,
-      canonical: state.canonical.size,
+      exact: this.exactInputs.sizeOf(bit),
+      normalised: this.normalisedInputs.sizeOf(bit),
+      canonical,
       template,
       pattern: sizes.length
     }
@@ -753,11 +806,7 @@ export class DatasetAnalysis {
     }
   }
 
-  private largest(
-    patterns: PatternTotals[],
-    resolved: { keys: string[]; stats: KeyStats[] },
-    view: View
-  ): PatternSummary[] {
+  private largest(patterns: PatternTotals[], resolved: Resolved, view: View): PatternSummary[] {
     const by = VIEW_NAMES[view]
     const list = this.examples[view]!
     const order = patterns
@@ -768,15 +817,14 @@ export class DatasetAnalysis {
       .slice(0, LARGEST_PATTERNS)
     return order.map(({ p }) => {
       const members = p.keys
-        .map(k => ({ k, count: viewTotal(resolved.stats[k]!.counts, view) }))
+        .map(k => ({ k, count: resolved.table.total(k, view) }))
         .filter(m => m.count > 0)
         .sort((a, b) => b.count - a.count || a.k - b.k)
       const examples: RowRef[] = []
       const exampleTexts: string[] = []
       for (const { k } of members) {
-        const kept = resolved.stats[k]!.examples
         for (let j = 0; j < EXAMPLES_PER_KEY && examples.length < EXAMPLES_PER_PATTERN; j++) {
-          const i = kept[view * EXAMPLES_PER_KEY + j]!
+          const i = resolved.table.example(k, view, j)
           if (i < 0) break
           examples.push({ file: this.fileNames[list.file.get(i)]!, line: list.line.get(i) })
           exampleTexts.push(list.texts[i]!)
@@ -818,6 +866,8 @@ export class DatasetAnalysis {
     }
     for (const index of other.covered) this.covered.add(index)
     for (const side of ['base', 'head'] as const) this.mergeSide(this.sides[side], other.sides[side])
+    other.exactInputs.forEach((key, bits) => this.exactInputs.mark(key, bits))
+    other.normalisedInputs.forEach((key, bits) => this.normalisedInputs.mark(key, bits))
     this.added += other.added
     this.unchanged += other.unchanged
     for (let p = 0; p < 3; p++) this.addedProvenance[p]! += other.addedProvenance[p]!
@@ -846,9 +896,6 @@ export class DatasetAnalysis {
     into.rows += from.rows
     if (from.invalidRows !== into.invalidRows) throw new Error('the shards found different unreadable rows')
     for (const file of from.files) into.files.add(file)
-    from.exact.forEach(key => into.exact.add(key))
-    from.normalised.forEach(key => into.normalised.add(key))
-    from.canonical.forEach(key => into.canonical.add(key))
     for (let p = 0; p < 3; p++) into.provenance[p]! += from.provenance[p]!
     into.measured = { ...measuredOf(into), ...measuredOf(from) }
     into.compression = null
@@ -868,7 +915,7 @@ export class DatasetAnalysis {
         this.canonicalFirst.push(first)
         this.canonicalKey.push(this.keyIdOf(other.keyStrings[other.canonicalKey.get(oc)]!))
         this.canonicalCounts.pushZeros(COUNT_SLOTS)
-        this.canonicalExamples.pushZeros(VIEWS)
+        this.canonicalExamples.pushZeros(EXAMPLE_SLOTS)
         if (names) this.canonicalNames.set(c, names)
       } else if (first < this.canonicalFirst.get(c)) {
         // A class's key is the key of its first row, wherever that row was read.
@@ -931,9 +978,6 @@ export class DatasetAnalysis {
     const strings: Record<string, string[]> = { keys: this.keyStrings }
     const sideJson = (side: Side, final: boolean): SideStateJson => {
       const state = this.sides[side]
-      numbers[`${side}.exact`] = setKeys(state.exact)
-      numbers[`${side}.normalised`] = setKeys(state.normalised)
-      numbers[`${side}.canonical`] = setKeys(state.canonical)
       return {
         rows: state.rows,
         invalidRows: state.invalidRows,
@@ -944,6 +988,20 @@ export class DatasetAnalysis {
       }
     }
     const sides = { base: sideJson('base', true), head: sideJson('head', headComplete) }
+    for (const [name, table] of [
+      ['exact', this.exactInputs],
+      ['normalised', this.normalisedInputs]
+    ] as const) {
+      const keys = new Float64Array(table.size)
+      const bits = new Float64Array(table.size)
+      let i = 0
+      table.forEach((key, flags) => {
+        keys[i] = key
+        bits[i++] = flags
+      })
+      numbers[`${name}.key`] = keys
+      numbers[`${name}.bits`] = bits
+    }
     numbers['canonical.hash'] = this.canonicalIndex.keysById()
     numbers['canonical.first'] = Float64Array.from(this.canonicalFirst.view())
     numbers['canonical.key'] = Float64Array.from(this.canonicalKey.view())
@@ -955,6 +1013,7 @@ export class DatasetAnalysis {
       numbers[`examples${view}.ordinal`] = Float64Array.from(list.ordinal.view())
       numbers[`examples${view}.file`] = Float64Array.from(list.file.view())
       numbers[`examples${view}.line`] = Float64Array.from(list.line.view())
+      numbers[`examples${view}.input`] = Float64Array.from(list.input.view())
       strings[`examples${view}.texts`] = list.texts
     }
     numbers['content.hash'] = this.contentIndex.keysById()
@@ -1046,14 +1105,19 @@ export class DatasetAnalysis {
       into.invalidRows = saved.invalidRows
       for (const file of saved.files) into.files.add(file)
       into.provenance = [...saved.provenance]
-      for (const key of column(`${side}.exact`)) into.exact.add(key)
-      for (const key of column(`${side}.normalised`)) into.normalised.add(key)
-      for (const key of column(`${side}.canonical`)) into.canonical.add(key)
       if (saved.final) {
         into.measured = saved.measured
         into.compression = null
         into.distinct2 = null
       }
+    }
+    for (const [name, table] of [
+      ['exact', analysis.exactInputs],
+      ['normalised', analysis.normalisedInputs]
+    ] as const) {
+      const keys = column(`${name}.key`)
+      const bits = column(`${name}.bits`)
+      for (let i = 0; i < keys.length; i++) table.mark(keys[i]!, bits[i]!)
     }
     analysis.ordinal = json.ordinal
     analysis.headStarted = json.headStarted
@@ -1074,7 +1138,8 @@ export class DatasetAnalysis {
       pushAll(list.ordinal, column(`examples${view}.ordinal`))
       pushAll(list.file, column(`examples${view}.file`))
       pushAll(list.line, column(`examples${view}.line`))
-      list.texts.push(...text(`examples${view}.texts`))
+      pushAll(list.input, column(`examples${view}.input`))
+      for (const value of text(`examples${view}.texts`)) list.texts.push(value)
     }
     fillIndex(analysis.contentIndex, column('content.hash'))
     pushAll(analysis.contentRemaining, column('content.remaining'))
@@ -1100,36 +1165,14 @@ export class DatasetAnalysis {
 const SAMPLE_NAMES = ['real', 'synthetic', 'existing', 'added'] as const
 const VIEW_NAMES = ['base', 'head', 'added'] as const
 
-/** Puts `index` in the first free example slot of `view`, if any. */
-function addExample(examples: Int32Array, view: number, index: number): void {
-  for (let j = 0; j < EXAMPLES_PER_KEY; j++) {
-    const slot = view * EXAMPLES_PER_KEY + j
-    if (examples[slot] === -1) {
-      examples[slot] = index
-      return
-    }
-  }
-}
-
 /** Two example lists, each in ordinal order, as one in ordinal order; `b`'s ids mapped to `a`'s. */
 function mergeExamples(a: ExampleList, b: ExampleList, canonicals: Int32Array, files: number[]): ExampleList {
   const merged = new ExampleList()
   let i = 0
   let j = 0
   while (i < a.length || j < b.length) {
-    if (j >= b.length || (i < a.length && a.ordinal.get(i) < b.ordinal.get(j))) {
-      merged.push(a.canonical.get(i), a.ordinal.get(i), a.file.get(i), a.line.get(i), a.texts[i]!)
-      i++
-    } else {
-      merged.push(
-        canonicals[b.canonical.get(j)]!,
-        b.ordinal.get(j),
-        files[b.file.get(j)]!,
-        b.line.get(j),
-        b.texts[j]!
-      )
-      j++
-    }
+    if (j >= b.length || (i < a.length && a.ordinal.get(i) < b.ordinal.get(j))) merged.copy(a, i++)
+    else merged.copy(b, j++, canonicals, files)
   }
   return merged
 }
@@ -1139,13 +1182,6 @@ function measuredOf(state: SideState): MeasuredDiversity {
   if (state.compression) measured.compressionRatio = state.compression.result()
   if (state.distinct2) measured.distinct2 = state.distinct2.result()
   return measured
-}
-
-function setKeys(set: Hash53Set): Float64Array {
-  const keys = new Float64Array(set.size)
-  let i = 0
-  set.forEach(key => (keys[i++] = key))
-  return keys
 }
 
 function fillIndex(index: Hash53Index, keys: Float64Array): void {

@@ -203,3 +203,70 @@ export class Hash53Index {
     this.mask = this.keys.length - 1
   }
 }
+
+/**
+ * A set of hash53 keys with a few flag bits per key, and how many keys have each bit: one table where two
+ * sets over mostly the same keys (a dataset's inputs at base and at head) would hold every key twice.
+ */
+export class Hash53Flags {
+  private keys: Float64Array
+  private flags: Uint8Array
+  private mask: number
+  private count = 0
+  private readonly perBit = new Float64Array(8)
+
+  constructor(expected = DEFAULT_CAPACITY) {
+    const slots = slotsFor(expected)
+    this.keys = new Float64Array(slots).fill(EMPTY)
+    this.flags = new Uint8Array(slots)
+    this.mask = slots - 1
+  }
+
+  /** Keys with any bit. */
+  get size(): number {
+    return this.count
+  }
+
+  /** Keys that have `bit` (0-7). */
+  sizeOf(bit: number): number {
+    return this.perBit[bit]!
+  }
+
+  /** Sets `bits` (a mask) on `key`, adding the key when it is new. */
+  mark(key: number, bits: number): void {
+    const i = slotOf(this.keys, this.mask, key)
+    if (this.keys[i] !== key) {
+      this.keys[i] = key
+      this.flags[i] = 0
+      this.count++
+    }
+    const added = bits & ~this.flags[i]!
+    if (added !== 0) {
+      this.flags[i]! |= added
+      for (let bit = 0; bit < 8; bit++) if (added & (1 << bit)) this.perBit[bit]!++
+    }
+    if (this.count > this.keys.length * MAX_LOAD) this.grow()
+  }
+
+  /** The key's bits; 0 when it is absent. */
+  get(key: number): number {
+    const i = slotOf(this.keys, this.mask, key)
+    return this.keys[i] === key ? this.flags[i]! : 0
+  }
+
+  forEach(visit: (key: number, bits: number) => void): void {
+    const keys = this.keys
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!
+      if (key !== EMPTY) visit(key, this.flags[i]!)
+    }
+  }
+
+  private grow(): void {
+    const old = this.flags
+    const flags = new Uint8Array(this.keys.length * 2)
+    this.keys = doubled(this.keys, (from, to) => (flags[to] = old[from]!))
+    this.flags = flags
+    this.mask = this.keys.length - 1
+  }
+}
