@@ -715,17 +715,14 @@ export class DatasetAnalysis {
         names: this.canonicalNames.get(c) ?? []
       })
     }
-    const byKey = new Map<string, number>()
+    // Resolved keys by hash53: a million-entry Map of strings would cost some 100 MB more.
+    const byKey = new Hash53Index(raw.order.length)
     const keys: string[] = []
     const table = new KeyTable(raw.order.length)
     for (const k of raw.order) {
       const key = evidence.resolveKey(this.keyStrings[k]!)
-      let r = byKey.get(key)
-      if (r === undefined) {
-        r = keys.length
-        byKey.set(key, r)
-        keys.push(key)
-      }
+      const r = byKey.idOf(hash53(key))
+      if (r === keys.length) keys.push(key)
       for (let slot = 0; slot < COUNT_SLOTS; slot++)
         table.counts[r * COUNT_SLOTS + slot]! += raw.table.slot(k, slot)
       for (let view = 0; view < VIEWS; view++) {
