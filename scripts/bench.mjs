@@ -1,4 +1,4 @@
-// `npm run bench [-- --sizes 10000,100000 --json FILE --runs N --build --cpu-prof DIR --keep]`
+// `npm run bench [-- --sizes 10000,100000 --json FILE --runs N --build --cpu-prof DIR --keep --shards N --cache]`
 //
 // For each size: generates a seeded JSONL dataset (templated and independently written rows), commits it as a
 // base and a head (10% rows added, 2% removed) in a temporary git repository, and runs the built CLI's
@@ -7,6 +7,9 @@
 // small entry, scripts/bench-probe.ts, built with ncc into the temporary folder). Prints wall time, rows per
 // second (base + head rows read), peak resident memory and the check / parse-only ratio, plus the
 // near-duplicate stage's pair recall and precision against exact all-pairs Jaccard on a 5k-row sample.
+// With --shards N it also runs the check as N shards (one after another, each timed) and merges their
+// partial files, and says whether the merged report equals the single run's; with --cache it runs the check
+// twice with --cache-dir and times the second run, which loads the base instead of reading it.
 // Figures are printed, never asserted. Peak memory is GNU time's "Maximum resident set size" when
 // /usr/bin/time exists, else the child's own process.resourceUsage().maxRSS (reported at exit).
 import { execFileSync, spawn } from 'node:child_process'
@@ -413,7 +416,9 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '1' },
     build: { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
-    keep: { type: 'boolean', default: false }
+    keep: { type: 'boolean', default: false },
+    shards: { type: 'string' },
+    cache: { type: 'boolean', default: false }
   }
 })
 const sizes = values.sizes ? values.sizes.split(',').map(s => Number(s.replace(/_/g, ''))) : DEFAULT_SIZES
@@ -512,6 +517,59 @@ try {
     if (check.code !== 0 && check.code !== 1)
       throw new Error(`check failed (exit ${check.code}):\n${check.stderr}`)
     const report = JSON.parse(readFileSync(reportFile, 'utf8'))
+    const common = ['--base', baseSha, '--head', headSha, '--quiet', '--no-color']
+
+    let sharded = null
+    const shardCount = Number(values.shards ?? 0)
+    if (shardCount > 1) {
+      console.error(`  ${shardCount} shards and a merge...`)
+      const shardRuns = []
+      const partials = []
+      for (let i = 1; i <= shardCount; i++) {
+        const partial = join(work, `partial-${size}-${i}.partial`)
+        const run = await timedNode(
+          [cli, 'check', ...common, '--shard', `${i}/${shardCount}`, '--partial', partial],
+          repo
+        )
+        if (run.code !== 0) throw new Error(`shard ${i} failed (exit ${run.code}):\n${run.stderr}`)
+        shardRuns.push({ wallMs: run.wallMs, maxRssKb: run.maxRssKb })
+        partials.push(partial)
+      }
+      const mergedFile = join(work, `merged-${size}.json`)
+      const merge = await timedNode(
+        [cli, 'merge', ...partials, '--json', mergedFile, '--quiet', '--no-color'],
+        repo
+      )
+      if (merge.code !== 0 && merge.code !== 1)
+        throw new Error(`merge failed (exit ${merge.code}):\n${merge.stderr}`)
+      const partialBytes = partials.reduce((sum, file) => sum + statSync(file).size, 0)
+      sharded = {
+        shards: shardRuns,
+        merge: { wallMs: merge.wallMs, maxRssKb: merge.maxRssKb },
+        partialBytes,
+        identical: readFileSync(mergedFile, 'utf8') === readFileSync(reportFile, 'utf8')
+      }
+    }
+
+    let cached = null
+    if (values.cache) {
+      console.error(`  with --cache-dir: a first run that saves the base, a second that loads it...`)
+      const cacheDir = join(work, `cache-${size}`)
+      const cachedFile = join(work, `cached-${size}.json`)
+      const first = await timedNode([cli, 'check', ...common, '--cache-dir', cacheDir], repo)
+      const second = await timedNode(
+        [cli, 'check', ...common, '--cache-dir', cacheDir, '--json', cachedFile],
+        repo
+      )
+      if (second.code !== 0 && second.code !== 1) throw new Error(`cached check failed:\n${second.stderr}`)
+      const cacheBytes = readdirSync(cacheDir).reduce((sum, f) => sum + statSync(join(cacheDir, f)).size, 0)
+      cached = {
+        first: { wallMs: first.wallMs, maxRssKb: first.maxRssKb },
+        second: { wallMs: second.wallMs, maxRssKb: second.maxRssKb },
+        cacheBytes,
+        identical: readFileSync(cachedFile, 'utf8') === readFileSync(reportFile, 'utf8')
+      }
+    }
 
     console.error(`  near-duplicate recall on a ${NEAR_DUP_SAMPLE_ROWS}-row sample...`)
     const near = await timedNode([probe, 'near-dup', sampleFile], work)
@@ -538,6 +596,8 @@ try {
       },
       ratioToParseOnly: check.wallMs / parse.wallMs,
       nearDuplicates: JSON.parse(near.stdout),
+      sharded,
+      cached,
       report: { datasets: report.datasets, verdict: report.verdict, parameters: report.parameters }
     })
     if (!values.keep) rmSync(repo, { recursive: true, force: true })
@@ -604,6 +664,29 @@ for (const r of results) {
       `${n.bothPairs} of ${n.truePairs} pairs ${at} joined (recall), ` +
       `${n.bothPairs} of ${n.predictedPairs} joined pairs ${at} (precision)`
   )
+}
+for (const r of results) {
+  const rows = r.rows.toLocaleString('en-US')
+  const rss = kb => (kb === null ? '-' : `${(kb / 1024).toFixed(0)} MB`)
+  if (r.sharded) {
+    const s = r.sharded
+    const slowest = Math.max(...s.shards.map(x => x.wallMs))
+    const peak = Math.max(...s.shards.map(x => x.maxRssKb ?? 0))
+    console.log(
+      `${rows} rows in ${s.shards.length} shards: slowest shard ${seconds(slowest)} s (peak ${rss(peak)}), ` +
+        `shards ${s.shards.map(x => seconds(x.wallMs)).join(' / ')} s; merge ${seconds(s.merge.wallMs)} s ` +
+        `(peak ${rss(s.merge.maxRssKb)}); partial files ${mb(s.partialBytes)} MB; ` +
+        `merged report ${s.identical ? 'identical to' : 'DIFFERS FROM'} the single run's`
+    )
+  }
+  if (r.cached) {
+    const c = r.cached
+    console.log(
+      `${rows} rows with --cache-dir: first run ${seconds(c.first.wallMs)} s, second ${seconds(c.second.wallMs)} s ` +
+        `(peak ${rss(c.second.maxRssKb)}); cache ${mb(c.cacheBytes)} MB; ` +
+        `report ${c.identical ? 'identical to' : 'DIFFERS FROM'} the fresh run's`
+    )
+  }
 }
 if (values.json) {
   const path = resolve(values.json)

@@ -48,7 +48,7 @@ const SNIPPET_LENGTH = 160
 /** Added rows duplicating existing data that are listed by location. */
 const DUPLICATE_EXAMPLES = 10
 /** Version of the saved state's layout; a state of another version is never loaded. */
-export const ANALYSIS_STATE_VERSION = 3
+export const ANALYSIS_STATE_VERSION = 4
 
 type Side = 'base' | 'head'
 /** The three views a row is counted in: its side, and for added head rows also `added`. */
@@ -268,7 +268,8 @@ interface RealismSamples {
 /** A saved analysis: scalars and short lists as JSON, the large columns as typed arrays and string lists. */
 export interface AnalysisState {
   json: AnalysisStateJson
-  numbers: Record<string, Float64Array>
+  /** Hashes and ordinals as float64, counts and ids as int32. */
+  numbers: Record<string, Float64Array | Int32Array>
   strings: Record<string, string[]>
 }
 
@@ -971,7 +972,7 @@ export class DatasetAnalysis {
    * rows afresh.
    */
   toState(headComplete: boolean): AnalysisState {
-    const numbers: Record<string, Float64Array> = {}
+    const numbers: Record<string, Float64Array | Int32Array> = {}
     const strings: Record<string, string[]> = { keys: this.keyStrings }
     const sideJson = (side: Side, final: boolean): SideStateJson => {
       const state = this.sides[side]
@@ -1000,22 +1001,22 @@ export class DatasetAnalysis {
       numbers[`${name}.bits`] = bits
     }
     numbers['canonical.hash'] = this.canonicalIndex.keysById()
-    numbers['canonical.first'] = Float64Array.from(this.canonicalFirst.view())
-    numbers['canonical.key'] = Float64Array.from(this.canonicalKey.view())
-    numbers['canonical.counts'] = Float64Array.from(this.canonicalCounts.view())
-    numbers['canonical.examples'] = Float64Array.from(this.canonicalExamples.view())
+    numbers['canonical.first'] = this.canonicalFirst.view().slice()
+    numbers['canonical.key'] = this.canonicalKey.view().slice()
+    numbers['canonical.counts'] = this.canonicalCounts.view().slice()
+    numbers['canonical.examples'] = this.canonicalExamples.view().slice()
     for (let view = 0; view < VIEWS; view++) {
       const list = this.examples[view]!
-      numbers[`examples${view}.canonical`] = Float64Array.from(list.canonical.view())
-      numbers[`examples${view}.ordinal`] = Float64Array.from(list.ordinal.view())
-      numbers[`examples${view}.file`] = Float64Array.from(list.file.view())
-      numbers[`examples${view}.line`] = Float64Array.from(list.line.view())
-      numbers[`examples${view}.input`] = Float64Array.from(list.input.view())
+      numbers[`examples${view}.canonical`] = list.canonical.view().slice()
+      numbers[`examples${view}.ordinal`] = list.ordinal.view().slice()
+      numbers[`examples${view}.file`] = list.file.view().slice()
+      numbers[`examples${view}.line`] = list.line.view().slice()
+      numbers[`examples${view}.input`] = list.input.view().slice()
       strings[`examples${view}.texts`] = list.texts
     }
     numbers['content.hash'] = this.contentIndex.keysById()
-    numbers['content.remaining'] = Float64Array.from(this.contentRemaining.view())
-    numbers['content.input'] = Float64Array.from(this.contentInput.view())
+    numbers['content.remaining'] = this.contentRemaining.view().slice()
+    numbers['content.input'] = this.contentInput.view().slice()
     const addedInputs: number[] = []
     const addedInputCounts: number[] = []
     this.addedInputs.forEach((key, count) => {
@@ -1025,11 +1026,11 @@ export class DatasetAnalysis {
     numbers['addedInputs.key'] = Float64Array.from(addedInputs)
     numbers['addedInputs.count'] = Float64Array.from(addedInputCounts)
     numbers['addedNormalised.hash'] = this.addedNormalised.keysById()
-    numbers['addedNormalised.count'] = Float64Array.from(this.addedNormalisedCount.view())
-    numbers['duplicates.normalised'] = Float64Array.from(this.duplicates.normalised.view())
-    numbers['duplicates.ordinal'] = Float64Array.from(this.duplicates.ordinal.view())
-    numbers['duplicates.file'] = Float64Array.from(this.duplicates.file.view())
-    numbers['duplicates.line'] = Float64Array.from(this.duplicates.line.view())
+    numbers['addedNormalised.count'] = this.addedNormalisedCount.view().slice()
+    numbers['duplicates.normalised'] = this.duplicates.normalised.view().slice()
+    numbers['duplicates.ordinal'] = this.duplicates.ordinal.view().slice()
+    numbers['duplicates.file'] = this.duplicates.file.view().slice()
+    numbers['duplicates.line'] = this.duplicates.line.view().slice()
     const samples = this.samples
     return {
       json: {
@@ -1083,7 +1084,7 @@ export class DatasetAnalysis {
       throw new Error('saved analysis was made with another realism sample size')
     }
     const analysis = new DatasetAnalysis(parameters, options, json.shard)
-    const column = (name: string): Float64Array => {
+    const column = (name: string): Float64Array | Int32Array => {
       const values = state.numbers[name]
       if (!values) throw new Error(`saved analysis lacks ${name}`)
       return values
@@ -1181,12 +1182,12 @@ function measuredOf(state: SideState): MeasuredDiversity {
   return measured
 }
 
-function fillIndex(index: Hash53Index, keys: Float64Array): void {
+function fillIndex(index: Hash53Index, keys: ArrayLike<number>): void {
   for (let i = 0; i < keys.length; i++) {
     if (index.idOf(keys[i]!) !== i) throw new Error('saved analysis holds a key twice')
   }
 }
 
-function pushAll(into: GrowableFloat64 | GrowableInt32, values: Float64Array): void {
+function pushAll(into: GrowableFloat64 | GrowableInt32, values: ArrayLike<number>): void {
   for (let i = 0; i < values.length; i++) into.push(values[i]!)
 }

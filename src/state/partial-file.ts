@@ -24,7 +24,7 @@ interface PartialJson extends Omit<RunPartial, 'datasets' | 'reference'> {
 }
 
 export async function writePartial(path: string, partial: RunPartial): Promise<void> {
-  const numbers: Record<string, Float64Array> = {}
+  const numbers: Record<string, Float64Array | Int32Array> = {}
   const strings: Record<string, string[]> = {}
   const datasets = partial.datasets.map((dataset, i): DatasetJson => {
     const state = dataset.analysis.toState(true)

@@ -1,5 +1,5 @@
 // A saved analysis on disk: a first line naming the format, a JSON header line, then each number column as raw
-// little-endian float64 and each string column as one JSON string per line. Columns are written and read one
+// little-endian float64 or int32 and each string column as one JSON string per line. Columns are written and read one
 // at a time in bounded pieces, so a state of millions of keys never becomes one string.
 
 import { once } from 'node:events'
@@ -10,17 +10,17 @@ import { dirname } from 'node:path'
 
 export interface StateSections {
   json: unknown
-  numbers: Record<string, Float64Array>
+  numbers: Record<string, Float64Array | Int32Array>
   strings: Record<string, string[]>
 }
 
-const MAGIC = 'dataset-guard-state 1'
+const MAGIC = 'dataset-guard-state 2'
 const READ_CHUNK_BYTES = 1 << 20
 const WRITE_CHUNK_CHARS = 1 << 20
 
 interface Header {
   json: unknown
-  numbers: [name: string, length: number][]
+  numbers: [name: string, length: number, type: 'f64' | 'i32'][]
   strings: [name: string, count: number, bytes: number][]
 }
 
@@ -54,7 +54,11 @@ export async function writeStateFile(path: string, sections: StateSections): Pro
   })
   const header: Header = {
     json: sections.json,
-    numbers: Object.entries(sections.numbers).map(([name, values]) => [name, values.length]),
+    numbers: Object.entries(sections.numbers).map(([name, values]) => [
+      name,
+      values.length,
+      values instanceof Int32Array ? 'i32' : 'f64'
+    ]),
     strings: encoded.map(({ name, count, bytes }) => [name, count, bytes])
   }
   const out = createWriteStream(temporary)
@@ -109,9 +113,9 @@ export async function readStateFile(path: string): Promise<StateSections> {
     }
     if ((await readLine()) !== MAGIC) throw new Error(`${path}: not a dataset-guard state file`)
     const header = JSON.parse(await readLine()) as Header
-    const numbers: Record<string, Float64Array> = {}
-    for (const [name, length] of header.numbers) {
-      const values = new Float64Array(length)
+    const numbers: Record<string, Float64Array | Int32Array> = {}
+    for (const [name, length, type] of header.numbers) {
+      const values = type === 'i32' ? new Int32Array(length) : new Float64Array(length)
       await readExactly(new Uint8Array(values.buffer))
       numbers[name] = values
     }
