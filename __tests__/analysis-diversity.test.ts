@@ -1,6 +1,9 @@
 import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from '@jest/globals'
+import fc from 'fast-check'
 import { CompressionMeter, DistinctN } from '../src/analysis/diversity.js'
+import { hash53OfAsciiWordRanges, hash53OfJoined } from '../src/analysis/hash.js'
+import { wordTokens } from '../src/analysis/text-keys.js'
 import { effectiveCount } from '../src/analysis/pattern-stats.js'
 
 /** A small seeded generator (mulberry32). */
@@ -160,6 +163,67 @@ describe('DistinctN', () => {
     expect(capped.result()).toBe(1)
     capped.add('a a a')
     expect(capped.result()).toBe(1)
+  })
+
+  it('counts exactly the n-gram hashes of wordTokens, on ASCII text (the fast path) as on any other', () => {
+    // The reference: every n-gram of wordTokens hashed as its tokens joined by spaces, up to the cap.
+    const reference = (texts: string[], n: number, cap: number): number | null => {
+      const seen = new Set<number>()
+      let total = 0
+      for (const text of texts) {
+        const tokens = wordTokens(text)
+        for (let i = 0; i + n <= tokens.length && total < cap; i++) {
+          seen.add(hash53OfJoined(tokens, i, i + n))
+          total++
+        }
+      }
+      return total === 0 ? null : seen.size / total
+    }
+    // Few distinct characters, so words repeat; apostrophes, digits, capitals, punctuation and line breaks
+    // exercise every token boundary, and the odd non-ASCII character sends a text down the general path.
+    const text = fc
+      .array(fc.constantFrom(..."aAbB z09''  .,-\n\t_", "'", 'é', '’', '你'), { maxLength: 60 })
+      .map(chars => chars.join(''))
+    fc.assert(
+      fc.property(
+        fc.array(text, { maxLength: 12 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 40 }),
+        (texts, n, cap) => {
+          const meter = new DistinctN(n, cap)
+          for (const t of texts) meter.add(t)
+          expect(meter.result()).toBe(reference(texts, n, cap))
+        }
+      ),
+      { seed: 20_250_101, numRuns: 400 }
+    )
+  })
+
+  it('hashes word ranges of ASCII text as hash53OfJoined hashes the lower-cased words', () => {
+    const text = "Don't STOP me 42 now, it's x1"
+    const words = ["don't", 'stop', 'me', '42', 'now', "it's", 'x1']
+    const ranges: [number, number][] = [
+      [0, 5],
+      [6, 10],
+      [11, 13],
+      [14, 16],
+      [17, 20],
+      [22, 26],
+      [27, 29]
+    ]
+    for (let n = 1; n <= 3; n++) {
+      for (let at = 0; at + n <= words.length; at++) {
+        // A ring of n slots, filled from slot `at % n` on, as DistinctN fills it.
+        const starts = new Int32Array(n)
+        const ends = new Int32Array(n)
+        for (let k = 0; k < n; k++) {
+          const [start, end] = ranges[at + k] as [number, number]
+          starts[(at + k) % n] = start
+          ends[(at + k) % n] = end
+        }
+        expect(hash53OfAsciiWordRanges(text, starts, ends, at % n, n)).toBe(hash53OfJoined(words, at, at + n))
+      }
+    }
   })
 
   it('rejects an n that is not a positive integer', () => {

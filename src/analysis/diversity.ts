@@ -1,8 +1,8 @@
 import { Buffer } from 'node:buffer'
 import { DeflatedLengths } from './deflate-lengths.js'
-import { hash53OfJoined } from './hash.js'
+import { hash53OfAsciiWordRanges, hash53OfJoined } from './hash.js'
 import { Hash53Set } from './hash-table.js'
-import { wordTokens } from './text-keys.js'
+import { isAscii, wordTokens } from './text-keys.js'
 
 /**
  * Texts past this many input bytes are not fed: the ratio of the first 64 MiB is stable, and compressing it
@@ -90,16 +90,30 @@ export class CompressionMeter {
 export class DistinctN {
   private readonly seen = new Hash53Set()
   private total = 0
+  /** Where the last n tokens of an ASCII text start and end, as a ring (see addAscii). */
+  private readonly starts: Int32Array
+  private readonly ends: Int32Array
+  /**
+   * The n-gram hashes of an ASCII text, added to the set in a batch: the set's table is large and each add
+   * mostly waits for memory, and a run of adds with nothing in between lets those waits overlap.
+   */
+  private readonly batch = new Float64Array(BATCH_SIZE)
 
   constructor(
     private readonly n = 2,
     private readonly maxNgrams = 2_000_000
   ) {
     if (!Number.isInteger(n) || n < 1) throw new Error(`distinct-n needs a positive integer n, got ${n}`)
+    this.starts = new Int32Array(n)
+    this.ends = new Int32Array(n)
   }
 
   add(text: string): void {
     if (this.total >= this.maxNgrams) return
+    if (isAscii(text)) {
+      this.addAscii(text)
+      return
+    }
     const tokens = wordTokens(text)
     const n = this.n
     for (let i = 0; i + n <= tokens.length && this.total < this.maxNgrams; i++) {
@@ -109,8 +123,62 @@ export class DistinctN {
     }
   }
 
+  /**
+   * add for ASCII text, where wordTokens' tokens are the runs of letters and digits joined by single
+   * apostrophes, lower-cased: the tokens are found with a character loop and each n-gram is hashed from its
+   * ranges of the text, as hash53OfJoined hashes the token strings. The same n-grams in the same order, without
+   * the lower-cased copy, the token strings or their array.
+   */
+  private addAscii(text: string): void {
+    const { n, starts, ends, batch } = this
+    const length = text.length
+    let tokens = 0
+    let batched = 0
+    for (let i = 0; i < length;) {
+      if (!isAsciiWordChar(charCodeAt.call(text, i))) {
+        i++
+        continue
+      }
+      let end = i + 1
+      for (;;) {
+        while (end < length && isAsciiWordChar(charCodeAt.call(text, end))) end++
+        if (charCodeAt.call(text, end) !== APOSTROPHE || !isAsciiWordChar(charCodeAt.call(text, end + 1)))
+          break
+        end += 2
+      }
+      const slot = tokens % n
+      starts[slot] = i
+      ends[slot] = end
+      tokens++
+      i = end
+      if (tokens >= n) {
+        if (batched === BATCH_SIZE) batched = this.addBatch(batched)
+        // Word tokens never contain a space, so the n-gram hashed as its tokens joined by spaces is unambiguous.
+        batch[batched++] = hash53OfAsciiWordRanges(text, starts, ends, tokens % n, n)
+        if (++this.total >= this.maxNgrams) break
+      }
+    }
+    this.addBatch(batched)
+  }
+
+  /** Adds the first `count` hashes of the batch to the set; returns 0, the new batch length. */
+  private addBatch(count: number): number {
+    const { seen, batch } = this
+    for (let k = 0; k < count; k++) seen.add(batch[k]!)
+    return 0
+  }
+
   /** Distinct / total n-grams; null when no text had n words. */
   result(): number | null {
     return this.total === 0 ? null : this.seen.size / this.total
   }
+}
+
+// See hash.ts: a known charCodeAt stays fast whatever string representations the callers pass.
+const charCodeAt = String.prototype.charCodeAt
+const APOSTROPHE = 0x27
+const BATCH_SIZE = 256
+
+function isAsciiWordChar(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39)
 }

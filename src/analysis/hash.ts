@@ -68,6 +68,48 @@ export function hash53OfJoined(tokens: readonly string[], start: number, end: nu
 }
 const SPACE = 0x20
 
+/**
+ * hash53OfJoined of `count` word tokens given as ranges of an ASCII `text`, each lower-cased: token k runs from
+ * `starts[r]` to `ends[r] - 1` with r = (first + k) % starts.length (the ranges are a ring). Only for tokens of
+ * ASCII letters, digits and apostrophes, where lower-casing is setting bit 0x20 (digits and the apostrophe have
+ * it set already): the same number as hashing the lower-cased tokens joined by spaces, with no string built.
+ */
+export function hash53OfAsciiWordRanges(
+  text: string,
+  starts: Int32Array,
+  ends: Int32Array,
+  first: number,
+  count: number,
+  seed = 0
+): number {
+  let h1 = 0x9e3779b1 ^ seed
+  let h2 = 0x85ebca6b ^ seed
+  const ring = starts.length
+  for (let k = 0; k < count; k++) {
+    if (k > 0) {
+      h1 = imul(h1 ^ SPACE, 0xcc9e2d51)
+      h1 = (h1 << 13) | (h1 >>> 19)
+      h2 = imul(h2 ^ SPACE, 0x1b873593)
+      h2 = (h2 << 17) | (h2 >>> 15)
+    }
+    const r = (first + k) % ring
+    const end = ends[r]!
+    for (let i = starts[r]!; i < end; i++) {
+      const c = charCodeAt.call(text, i) | LOWER_CASE_BIT
+      h1 = imul(h1 ^ c, 0xcc9e2d51)
+      h1 = (h1 << 13) | (h1 >>> 19)
+      h2 = imul(h2 ^ c, 0x1b873593)
+      h2 = (h2 << 17) | (h2 >>> 15)
+    }
+  }
+  h1 = imul(h1 ^ (h1 >>> 16), 0x85ebca6b) ^ imul(h2 ^ (h2 >>> 13), 0xc2b2ae35)
+  h2 = imul(h2 ^ (h2 >>> 16), 0x85ebca6b) ^ imul(h1 ^ (h1 >>> 13), 0xc2b2ae35)
+  h1 ^= h1 >>> 16
+  h2 ^= h2 >>> 16
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0)
+}
+const LOWER_CASE_BIT = 0x20
+
 /** A 32-bit hash of a string, as an unsigned integer. */
 export function hash32(text: string, seed = 0): number {
   let h = 0x811c9dc5 ^ seed
