@@ -1,14 +1,19 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from '@jest/globals'
+import fc from 'fast-check'
+import { hash53 } from '../src/analysis/hash.js'
+import { Hash53Counter } from '../src/analysis/hash-table.js'
 import { clusterPatterns, DEFAULT_PATTERN_PARAMETERS } from '../src/analysis/patterns.js'
 import { ProperNounEvidence } from '../src/analysis/proper-nouns.js'
 import {
   canonicalKey,
   canonicalKeyOfNormalised,
+  isSlot,
   nameStem,
   normalisedKey,
   templateScan,
-  wordTokens
+  wordTokens,
+  type TemplateScan
 } from '../src/analysis/text-keys.js'
 
 const key = (text: string): string => templateScan(text).key
@@ -223,6 +228,67 @@ describe('ProperNounEvidence', () => {
       'we met <name>',
       '<name> ^ <n>'
     ])
+  })
+
+  it('counts the words of a key as splitting it on spaces does, whatever the key holds', () => {
+    // The evidence as first written: the key split on spaces, every plain word counted by hash53(nameStem).
+    class Reference {
+      readonly lowerCase = new Hash53Counter()
+      readonly capitalised = new Hash53Counter()
+      observe(scan: TemplateScan): void {
+        for (const token of scan.key.split(' ')) {
+          if (token === '' || isSlot(token) || token.startsWith('^')) continue
+          if (token.length === 1 && '+-*/=^<>'.includes(token)) continue
+          this.lowerCase.increment(hash53(nameStem(token)))
+        }
+        for (const name of scan.names) this.capitalised.increment(hash53(name))
+      }
+      isProperNoun(word: string): boolean {
+        const id = hash53(nameStem(word))
+        const capitalised = this.capitalised.get(id)
+        if (capitalised === 0) return false
+        const lowerCase = this.lowerCase.get(id)
+        return lowerCase < 0.1 * (lowerCase + capitalised)
+      }
+    }
+    // Keys from few pieces, so words repeat: slots, operators, sentence-start words, possessives, lone
+    // apostrophes, empty tokens (double and edge spaces).
+    const piece = fc.constantFrom(
+      'a',
+      'bob',
+      "bob's",
+      "bob'",
+      "'",
+      "'s",
+      's',
+      '<n>',
+      '<>',
+      '<',
+      '^',
+      '^bob',
+      '+',
+      '',
+      'é'
+    )
+    const scan = fc.record({
+      key: fc.array(piece, { maxLength: 12 }).map(pieces => pieces.join(' ')),
+      names: fc.array(fc.constantFrom('bob', 'a', 's'), { maxLength: 3 })
+    })
+    fc.assert(
+      fc.property(fc.array(scan, { maxLength: 20 }), scans => {
+        const evidence = new ProperNounEvidence()
+        const reference = new Reference()
+        for (const s of scans) {
+          evidence.observe(s)
+          reference.observe(s)
+        }
+        for (const word of ['a', 'bob', "bob's", "bob'", "'", "'s", 's', '<>', 'é']) {
+          const expected = reference.isProperNoun(word) ? '<name>' : word
+          expect(evidence.resolveKey(`^${word}`)).toBe(expected)
+        }
+      }),
+      { seed: 20_250_101, numRuns: 300 }
+    )
   })
 
   it('folds a resolved name into a neighbouring name slot and pools possessives', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { hash32, hash53, hash53OfJoined } from '../src/analysis/hash.js'
+import { hash32, hash53, hash53OfJoined, hash53OfSlice } from '../src/analysis/hash.js'
 
 describe('hash53', () => {
   it('is deterministic and separates 100k distinct keys without collision', () => {
@@ -52,6 +52,18 @@ describe('hash53', () => {
   it('changes with the seed', () => {
     expect(hash53('abc', 1)).not.toBe(hash53('abc', 2))
     expect(hash32('abc', 1)).not.toBe(hash32('abc', 2))
+  })
+})
+
+describe('hash53OfSlice', () => {
+  it('equals hash53 of the slice, for any range and seed', () => {
+    const text = "a é 你好 Bob's <n>"
+    for (let start = 0; start <= text.length; start++) {
+      for (let end = start; end <= text.length; end++) {
+        expect(hash53OfSlice(text, start, end)).toBe(hash53(text.slice(start, end)))
+        expect(hash53OfSlice(text, start, end, 7)).toBe(hash53(text.slice(start, end), 7))
+      }
+    }
   })
 })
 

@@ -35,6 +35,24 @@ export function hash53(text: string, seed = 0): number {
   return 4294967296 * (2097151 & h2) + (h1 >>> 0)
 }
 
+/** hash53 of `text.slice(start, end)`, without building the slice. */
+export function hash53OfSlice(text: string, start: number, end: number, seed = 0): number {
+  let h1 = 0x9e3779b1 ^ seed
+  let h2 = 0x85ebca6b ^ seed
+  for (let i = start; i < end; i++) {
+    const c = charCodeAt.call(text, i)
+    h1 = imul(h1 ^ c, 0xcc9e2d51)
+    h1 = (h1 << 13) | (h1 >>> 19)
+    h2 = imul(h2 ^ c, 0x1b873593)
+    h2 = (h2 << 17) | (h2 >>> 15)
+  }
+  h1 = imul(h1 ^ (h1 >>> 16), 0x85ebca6b) ^ imul(h2 ^ (h2 >>> 13), 0xc2b2ae35)
+  h2 = imul(h2 ^ (h2 >>> 16), 0x85ebca6b) ^ imul(h1 ^ (h1 >>> 13), 0xc2b2ae35)
+  h1 ^= h1 >>> 16
+  h2 ^= h2 >>> 16
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0)
+}
+
 /**
  * hash53 of `tokens[start]` to `tokens[end - 1]` joined by single spaces, without building the joined string:
  * the same number as `hash53(tokens.slice(start, end).join(' '), seed)`. Distinct-n hashes millions of n-grams,

@@ -1,13 +1,6 @@
-import { hash53 } from './hash.js'
+import { hash53, hash53OfSlice } from './hash.js'
 import { Hash53Counter } from './hash-table.js'
-import {
-  SENTENCE_START_MARK,
-  SLOT_NAME,
-  isSlot,
-  nameStem,
-  pushFolded,
-  type TemplateScan
-} from './text-keys.js'
+import { SENTENCE_START_MARK, SLOT_NAME, nameStem, pushFolded, type TemplateScan } from './text-keys.js'
 
 /**
  * Below this share of lower-case uses a word seen capitalised mid-sentence is a proper noun. English writes
@@ -26,9 +19,16 @@ export class ProperNounEvidence {
   private readonly capitalisedUses = new Hash53Counter()
 
   observe(scan: TemplateScan): void {
-    for (const token of scan.key.split(' ')) {
-      if (!isWordToken(token)) continue
-      this.lowerCaseUses.increment(hash53(nameStem(token)))
+    // Each plain word of the key (the tokens between single spaces), hashed as hash53(nameStem(word)) from
+    // its place in the key: no token array and no token strings for every row's key.
+    const key = scan.key
+    const length = key.length
+    for (let start = 0; start < length;) {
+      let end = key.indexOf(' ', start)
+      if (end === -1) end = length
+      if (isWordTokenAt(key, start, end))
+        this.lowerCaseUses.increment(hash53OfSlice(key, start, stemEnd(key, start, end)))
+      start = end + 1
     }
     for (const name of scan.names) this.capitalisedUses.increment(hash53(name))
   }
@@ -72,9 +72,31 @@ export class ProperNounEvidence {
  */
 const SENTENCE_START_WORD = /(^| )\^([^ ]+)/g
 
-/** A plain word of a template key: not empty, not a slot, not an operator, not a sentence-start word. */
-function isWordToken(token: string): boolean {
-  if (token === '' || isSlot(token)) return false
-  if (token.startsWith(SENTENCE_START_MARK)) return false
-  return !(token.length === 1 && '+-*/=^<>'.includes(token))
+/**
+ * Whether `key.slice(start, end)` is a plain word of a template key: not empty, not a slot (`<...>`, more than
+ * two characters), not an operator, not a sentence-start word.
+ */
+function isWordTokenAt(key: string, start: number, end: number): boolean {
+  const length = end - start
+  if (length === 0) return false
+  const first = key.charCodeAt(start)
+  if (length > 2 && first === LESS_THAN && key.charCodeAt(end - 1) === GREATER_THAN) return false
+  if (first === SENTENCE_START) return false
+  return !(length === 1 && OPERATOR_CODES.has(first))
 }
+
+/** Where nameStem of `key.slice(start, end)` ends: before a final `'` or `'s`. */
+function stemEnd(key: string, start: number, end: number): number {
+  if (key.charCodeAt(end - 1) === APOSTROPHE) return end - 1
+  if (end - 2 >= start && key.charCodeAt(end - 1) === LOWER_S && key.charCodeAt(end - 2) === APOSTROPHE) {
+    return end - 2
+  }
+  return end
+}
+
+const LESS_THAN = 0x3c
+const GREATER_THAN = 0x3e
+const SENTENCE_START = SENTENCE_START_MARK.charCodeAt(0)
+const APOSTROPHE = 0x27
+const LOWER_S = 0x73
+const OPERATOR_CODES = new Set([...'+-*/=^<>'].map(c => c.charCodeAt(0)))
