@@ -19,11 +19,11 @@ import { evaluateGate } from './gate/evaluate-gate.js'
 import { BlobStore } from './git/blobs.js'
 import { changedFiles } from './git/changed-files.js'
 import { mergeBase, resolveCommit } from './git/commits.js'
-import { lfsMissingMessage, openBlob } from './git/lfs-objects.js'
+import { lfsMissingMessage } from './git/lfs-objects.js'
 import { listTree, type TreeListing } from './git/tree.js'
 import { readEvalSets, readReference } from './head-sets.js'
 import { isNotRowsReason } from './readers/json-array.js'
-import { readRows } from './readers/rows.js'
+import { readOnThisThread, RowThread, type FileJob } from './readers/row-stream.js'
 import { readStateFile, writeStateFile } from './state/state-file.js'
 import type { DataFormat, DatasetReport, DatasetStatus, Finding, Report } from './types.js'
 import { VERSION } from './version.js'
@@ -135,6 +135,8 @@ export async function analyseRun(options: CheckOptions, shard: Shard): Promise<R
     log(`shard ${shard.index + 1} of ${shard.count}: analysing its share of every dataset's rows`)
 
   const blobs = new BlobStore(repo)
+  // Rows are parsed and digested on a reading thread when one can run (see readers/row-stream.ts).
+  const reading: Reading = { blobs, thread: plans.length > 0 ? RowThread.start(repo) : null }
   const datasets: DatasetPartial[] = []
   let context: RunContext = { evalSets: [], reference: null }
   try {
@@ -147,9 +149,10 @@ export async function analyseRun(options: CheckOptions, shard: Shard): Promise<R
           }
         : { evalSets: [], reference: null }
     for (const plan of plans) {
-      datasets.push(await analyseDataset(plan, config, context, blobs, shard, options.cacheDir, log))
+      datasets.push(await analyseDataset(plan, config, context, reading, shard, options.cacheDir, log))
     }
   } finally {
+    await reading.thread?.close()
     await blobs.close()
   }
   return {
@@ -228,11 +231,19 @@ async function analyseDataset(
   plan: DatasetPlan,
   config: Config,
   context: RunContext,
-  blobs: BlobStore,
+  reading: Reading,
   shard: Shard,
   cacheDir: string | undefined,
   log: (line: string) => void
 ): Promise<DatasetPartial> {
+  // The reading thread starts each dataset afresh; it measures distinct-2 when this shard is the one that does.
+  const stream: DatasetStream = { reading, shard, newDataset: true, distinct2: false }
+  let handedOver = false
+  const handOver = (analysis: DatasetAnalysis): void => {
+    if (handedOver) return
+    handedOver = true
+    if (reading.thread && analysis.measuresDistinct2) stream.distinct2 = analysis.measuresDistinct2Elsewhere()
+  }
   const realism = { sampleSize: config.realism.sampleSize, reference: context.reference }
   const leakage = context.evalSets.length > 0 ? new LeakageCheck(context.evalSets) : null
   const skipped = new FindingList()
@@ -246,21 +257,24 @@ async function analyseDataset(
     log(`${plan.name}: base analysis loaded from the cache (${plan.base.length} file(s) not read)`)
   } else {
     const analysis = new DatasetAnalysis(config.patterns, realism, shard)
+    handOver(analysis)
     const findings = new FindingList()
     let notRows = 0
     for (const file of plan.base) {
       analysis.addFile('base', file.path)
-      if ((await readFile(file, 'base', plan, analysis, null, findings, blobs, log)) === 'not-rows') notRows++
+      if ((await readFile(file, 'base', plan, analysis, null, findings, stream, log)) === 'not-rows')
+        notRows++
     }
     base = { analysis, findings, notRows }
     if (cacheFile) await saveBase(cacheFile, base, log)
   }
   const { analysis } = base
+  handOver(analysis)
   const findings = new FindingList()
   let notRows = base.notRows
   for (const file of plan.head) {
     analysis.addFile('head', file.path)
-    if ((await readFile(file, 'head', plan, analysis, leakage, findings, blobs, log)) === 'not-rows')
+    if ((await readFile(file, 'head', plan, analysis, leakage, findings, stream, log)) === 'not-rows')
       notRows++
   }
   // A changed `.json` file found without configuration that is well-formed JSON holding no rows at all (a
@@ -364,6 +378,21 @@ async function saveBase(file: string, base: BaseSide, log: (line: string) => voi
   }
 }
 
+/** Where a run reads blobs: this thread's blob store, and the reading thread when there is one. */
+interface Reading {
+  blobs: BlobStore
+  thread: RowThread | null
+}
+
+/** How one dataset's files are read: the shared reading, and what the reading thread is told per file. */
+interface DatasetStream {
+  reading: Reading
+  shard: Shard
+  /** True until the first file of the dataset is read. */
+  newDataset: boolean
+  distinct2: boolean
+}
+
 /**
  * Streams one file's rows into the analysis. Says whether the file gave rows (or nothing at all: `read`), could
  * not be read (`unreadable`), or is well-formed JSON that holds no rows (`not-rows`).
@@ -375,44 +404,57 @@ async function readFile(
   analysis: DatasetAnalysis,
   leakage: LeakageCheck | null,
   findings: FindingList,
-  blobs: BlobStore,
+  stream: DatasetStream,
   log: (line: string) => void
 ): Promise<'read' | 'unreadable' | 'not-rows'> {
-  const content = await openBlob(blobs, file.blob)
-  if (content.kind === 'lfs-missing') {
-    findings.add({ kind: 'lfs-pointer', file: file.path, side, message: lfsMissingMessage(content.pointer) })
-    // Data the check never read must not pass the gate: the file counts as an unparseable row, like any
-    // other file that cannot be read.
-    analysis.addInvalid(side)
-    return 'unreadable'
+  const job: FileJob = {
+    blob: file.blob,
+    path: file.path,
+    format: file.format,
+    fields: plan.fields,
+    provenance: plan.provenance,
+    side,
+    shard: stream.shard,
+    newDataset: stream.newDataset,
+    distinct2: stream.distinct2
   }
-  const lfs = content.lfsOid ? ` (Git LFS object ${content.lfsOid.slice(0, 12)})` : ''
-  log(`reading ${side} ${file.path}${lfs}`)
+  stream.newDataset = false
+  const { thread, blobs } = stream.reading
   let rows = 0
   let items = 0
   let read: 'read' | 'unreadable' | 'not-rows' = 'read'
-  for await (const item of readRows(content.source, {
-    file: file.path,
-    format: file.format,
-    fields: plan.fields,
-    provenance: plan.provenance
-  })) {
+  for await (const item of thread ? thread.read(job) : readOnThisThread(blobs, job)) {
     if (item.kind === 'row') {
-      if (side === 'base') analysis.addBase(item.row)
+      if (side === 'base') analysis.addBase(item.row, item.digest)
       else {
-        const added = analysis.addHead(item.row)
+        const added = analysis.addHead(item.row, item.digest)
         if (added && leakage) leakage.check(item.row, added, added.ordinal)
       }
       if (++rows % PROGRESS_EVERY_ROWS === 0) log(`  ${file.path}: ${rows.toLocaleString('en-US')} rows`)
-    } else if (item.fatal) {
-      if (rows === 0) read = isNotRowsReason(item.reason) ? 'not-rows' : 'unreadable'
-      // What could not be read counts as (at least) one unparseable row, so the gate's rule on them fails: a
-      // binary or corrupt file must not pass a check that the same file with one bad line would fail.
-      analysis.addInvalid(side)
-      findings.add({ kind: 'invalid-file', file: file.path, side, message: item.reason })
+    } else if (item.kind === 'error') {
+      if (item.fatal) {
+        if (rows === 0) read = isNotRowsReason(item.reason) ? 'not-rows' : 'unreadable'
+        // What could not be read counts as (at least) one unparseable row, so the gate's rule on them fails: a
+        // binary or corrupt file must not pass a check that the same file with one bad line would fail.
+        analysis.addInvalid(side)
+        findings.add({ kind: 'invalid-file', file: file.path, side, message: item.reason })
+      } else {
+        analysis.addInvalid(side)
+        findings.add({ kind: 'invalid-row', file: file.path, line: item.line, side, message: item.reason })
+      }
+    } else if (item.kind === 'opened') {
+      const lfs = item.lfsOid ? ` (Git LFS object ${item.lfsOid.slice(0, 12)})` : ''
+      log(`reading ${side} ${file.path}${lfs}`)
+      continue
+    } else if (item.kind === 'end') {
+      if (item.distinct2 !== undefined) analysis.setDistinct2(side, item.distinct2)
+      continue
     } else {
+      findings.add({ kind: 'lfs-pointer', file: file.path, side, message: lfsMissingMessage(item.pointer) })
+      // Data the check never read must not pass the gate: the file counts as an unparseable row, like any
+      // other file that cannot be read.
       analysis.addInvalid(side)
-      findings.add({ kind: 'invalid-row', file: file.path, line: item.line, side, message: item.reason })
+      return 'unreadable'
     }
     items++
   }

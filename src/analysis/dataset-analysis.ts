@@ -66,6 +66,17 @@ const COUNT_SLOTS = VIEWS * 3
 const EXAMPLE_SLOTS = VIEWS + 1
 const PROVENANCE_INDEX: Record<Provenance, 0 | 1 | 2> = { real: 0, synthetic: 1, unknown: 2 }
 
+/**
+ * What the analysis computes from a row's texts, when a reading thread already computed it (see
+ * readers/row-stream.ts): the hashes of its content, input, normalised input and canonical text.
+ */
+export interface RowDigest {
+  content: number
+  exactInput: number
+  normalisedInput: number
+  canonical: number
+}
+
 /** Which rows an analysis owns: those whose content hash is `index` modulo `count`. */
 export interface Shard {
   index: number
@@ -368,6 +379,30 @@ export class DatasetAnalysis {
         : null
   }
 
+  /**
+   * Hands the distinct-2 measure to whoever digests the rows (a reading thread that sees every row in order):
+   * the analysis stops measuring it and takes the figures from `setDistinct2`.
+   */
+  measuresDistinct2Elsewhere(): boolean {
+    let here = false
+    for (const side of ['base', 'head'] as const) {
+      const state = this.sides[side]
+      if (state.distinct2) here = true
+      state.distinct2 = null
+    }
+    return here
+  }
+
+  /** A side's distinct-2, measured over every row of the side in order (see measuresDistinct2Elsewhere). */
+  setDistinct2(side: Side, value: number | null): void {
+    this.sides[side].measured = { ...this.sides[side].measured, distinct2: value }
+  }
+
+  /** Whether this analysis measures distinct-2 (its shard is the one that does). */
+  get measuresDistinct2(): boolean {
+    return this.shard.index === 1 % this.shard.count
+  }
+
   /** Records a file as part of a side even when it yields no rows. */
   addFile(side: Side, file: string): void {
     this.sides[side].files.add(file)
@@ -378,15 +413,15 @@ export class DatasetAnalysis {
     this.sides[side].invalidRows++
   }
 
-  addBase(row: Row): void {
+  addBase(row: Row, digest?: RowDigest): void {
     if (this.headStarted) throw new Error('base rows must all be added before head rows')
     const ordinal = this.ordinal++
-    const content = this.measure('base', row)
+    const content = this.measure('base', row, digest)
     if (content === null) {
       this.normalised = null
       return
     }
-    const { exactInput } = this.observe('base', row, ordinal)
+    const { exactInput } = this.observe('base', row, ordinal, digest)
     const id = this.contentIndex.idOf(content)
     if (id === this.contentRemaining.length) {
       this.contentRemaining.push(1)
@@ -400,15 +435,15 @@ export class DatasetAnalysis {
    * Counts a head row. Returns what was computed for it when the row is added (its content matches no base row
    * left unmatched) and this shard owns it, for checks on added rows such as eval-set leakage; null otherwise.
    */
-  addHead(row: Row): (AddedRowKeys & { ordinal: number }) | null {
+  addHead(row: Row, digest?: RowDigest): (AddedRowKeys & { ordinal: number }) | null {
     this.headStarted = true
     const ordinal = this.ordinal++
-    const content = this.measure('head', row)
+    const content = this.measure('head', row, digest)
     if (content === null) {
       this.normalised = null
       return null
     }
-    const { exactInput, normalisedInput, canonical, file, text } = this.observe('head', row, ordinal)
+    const { exactInput, normalisedInput, canonical, file, text } = this.observe('head', row, ordinal, digest)
     const id = this.contentIndex.find(content)
     const unchanged = id >= 0 && this.contentRemaining.get(id) > 0
     if (this.samples) this.sample(this.samples, row, content, unchanged)
@@ -451,7 +486,7 @@ export class DatasetAnalysis {
    * What every shard measures of every row: the side's compression and distinct-2 where this shard measures
    * them. Returns the row's content hash when this shard owns the row, else null.
    */
-  private measure(side: Side, row: Row): number | null {
+  private measure(side: Side, row: Row, digest: RowDigest | undefined): number | null {
     const state = this.sides[side]
     state.files.add(row.file)
     state.compression?.add(row.input)
@@ -459,7 +494,7 @@ export class DatasetAnalysis {
       this.normalised = normalisedKey(row.input)
       state.distinct2.add(this.normalised)
     }
-    const content = hash53(row.content)
+    const content = digest ? digest.content : hash53(row.content)
     return this.shard.count === 1 || content % this.shard.count === this.shard.index ? content : null
   }
 
@@ -476,16 +511,23 @@ export class DatasetAnalysis {
     ;(unchanged ? samples.existing : samples.added).offer(row, key, make)
   }
 
-  private observe(side: Side, row: Row, ordinal: number) {
+  private observe(side: Side, row: Row, ordinal: number, digest: RowDigest | undefined) {
     const state = this.sides[side]
     state.rows++
     const p = PROVENANCE_INDEX[row.provenance]
     state.provenance[p]++
-    const exactInput = hash53(row.input)
-    const normalised = this.normalised ?? normalisedKey(row.input)
+    let exactInput: number
+    let normalisedInput: number
+    let canonicalHash: number
+    if (digest) {
+      ;({ exactInput, normalisedInput, canonical: canonicalHash } = digest)
+    } else {
+      exactInput = hash53(row.input)
+      const normalised = this.normalised ?? normalisedKey(row.input)
+      normalisedInput = hash53(normalised)
+      canonicalHash = hash53(canonicalKeyOfNormalised(normalised))
+    }
     this.normalised = null
-    const normalisedInput = hash53(normalised)
-    const canonicalHash = hash53(canonicalKeyOfNormalised(normalised))
     this.exactInputs.mark(exactInput, SIDE_BIT[side])
     this.normalisedInputs.mark(normalisedInput, SIDE_BIT[side])
 
