@@ -235,6 +235,8 @@ const REAL_VS_SYNTHETIC = { a: 'real', b: 'synthetic' }
 const REFERENCE_VS_SYNTHETIC = { a: 'reference', b: 'synthetic' }
 const EXISTING_VS_ADDED = { a: 'existing', b: 'added' }
 
+type UniqueCounts = Pick<CascadeCounts, 'exact' | 'normalised' | 'canonical'>
+
 /** The resolved template keys, in first-seen order, with their counts and examples. */
 interface Resolved {
   keys: string[]
@@ -314,33 +316,33 @@ interface AnalysisStateJson {
 export class DatasetAnalysis {
   private readonly sides: Record<Side, SideState>
   /** Exact and normalised input hashes, each flagged with the sides that have it. */
-  private readonly exactInputs = new Hash53Flags()
-  private readonly normalisedInputs = new Hash53Flags()
+  private exactInputs = new Hash53Flags()
+  private normalisedInputs = new Hash53Flags()
   // Per canonical text, by its id in `canonicalIndex`: ordinal of its first row, template key id (the key of
   // that first row, so a canonical class has one key), counts per view and provenance, examples kept per view,
   // and the proper nouns its first row's scan saw (rarely any, so a sparse map).
-  private readonly canonicalIndex = new Hash53Index()
-  private readonly canonicalFirst = new GrowableFloat64()
-  private readonly canonicalKey = new GrowableInt32()
-  private readonly canonicalCounts = new GrowableInt32()
-  private readonly canonicalExamples = new GrowableInt32()
+  private canonicalIndex = new Hash53Index()
+  private canonicalFirst = new GrowableFloat64()
+  private canonicalKey = new GrowableInt32()
+  private canonicalCounts = new GrowableInt32()
+  private canonicalExamples = new GrowableInt32()
   private readonly canonicalNames = new Map<number, string[]>()
   /** Template keys by hash53 of the key: ids into keyStrings. */
-  private readonly keyIndex = new Hash53Index()
-  private readonly keyStrings: string[] = []
+  private keyIndex = new Hash53Index()
+  private keyStrings: string[] = []
   private examples: ExampleList[] = [new ExampleList(), new ExampleList(), new ExampleList()]
   private readonly fileNames: string[] = []
   private readonly fileIndex = new Map<string, number>()
   // Base rows by content hash: how many are not yet matched by a head row, and their input hash.
-  private readonly contentIndex = new Hash53Index()
-  private readonly contentRemaining = new GrowableInt32()
-  private readonly contentInput = new GrowableFloat64()
+  private contentIndex = new Hash53Index()
+  private contentRemaining = new GrowableInt32()
+  private contentInput = new GrowableFloat64()
   /** Added rows by exact input hash, to pair them with removed rows of the same input ("changed"). */
-  private readonly addedInputs = new Hash53Counter()
+  private addedInputs = new Hash53Counter()
   // Added rows by normalised input hash, with the first rows of each, to find those duplicating a base row
   // once every base row is known (in a shard, the base rows with the same input may live in another shard).
-  private readonly addedNormalised = new Hash53Index()
-  private readonly addedNormalisedCount = new GrowableInt32()
+  private addedNormalised = new Hash53Index()
+  private addedNormalisedCount = new GrowableInt32()
   private duplicates = {
     normalised: new GrowableInt32(),
     ordinal: new GrowableFloat64(),
@@ -353,6 +355,7 @@ export class DatasetAnalysis {
   /** The next row's position in the dataset: base rows first, then head rows; counted in every shard. */
   private ordinal = 0
   private headStarted = false
+  private finished = false
   /** The shards whose rows this analysis holds: its own, and those merged into it. */
   private readonly covered: Set<number>
   /** The normalised input of the row being added, when `measure` already computed it. */
@@ -609,10 +612,11 @@ export class DatasetAnalysis {
       const missing = Array.from({ length: this.shard.count }, (_, i) => i).filter(i => !this.covered.has(i))
       throw new Error(`the analysis lacks shard(s) ${missing.join(', ')} of ${this.shard.count}`)
     }
-    const resolved = this.resolveKeys(this.keyStats())
-    const ids = clusterPatterns(resolved.keys, this.parameters)
-    const patterns = this.totalsByPattern(resolved.table, ids)
-
+    if (this.finished) throw new Error('an analysis is finished once')
+    this.finished = true
+    // What needs the row-level tables comes first; they are let go before the keys are clustered, which is
+    // when memory peaks.
+    const unique = { base: this.uniqueCounts('base'), head: this.uniqueCounts('head') }
     const removedByInput = new Hash53Counter()
     let removed = 0
     for (let id = 0; id < this.contentRemaining.length; id++) {
@@ -624,6 +628,13 @@ export class DatasetAnalysis {
     }
     let changed = 0
     this.addedInputs.forEach((input, count) => (changed += Math.min(count, removedByInput.get(input))))
+    const duplicates = this.duplicatesOfBase()
+    this.releaseRowTables()
+
+    const resolved = this.resolveKeys(this.keyStats())
+    this.releaseCanonicals()
+    const ids = clusterPatterns(resolved.keys, this.parameters)
+    const patterns = this.totalsByPattern(resolved.table, ids)
 
     let newPatterns = 0
     let inExistingPatterns = 0
@@ -634,7 +645,6 @@ export class DatasetAnalysis {
       if (pattern.base > 0) inExistingPatterns += pattern.added
       else newPatterns++
     }
-    const duplicates = this.duplicatesOfBase()
     // Every changed row's input matched a base input exactly, so it was also a duplicate candidate; an edited
     // answer to an existing prompt is an edit, not new data duplicating old.
     const duplicatesOfExisting = Math.max(0, duplicates.candidates - changed)
@@ -655,11 +665,48 @@ export class DatasetAnalysis {
       duplicateExamples: duplicates.examples
     }
     return {
-      base: present.base ? this.sideMetrics('base', patterns, resolved) : null,
-      head: present.head ? this.sideMetrics('head', patterns, resolved) : null,
+      base: present.base ? this.sideMetrics('base', patterns, resolved, unique.base) : null,
+      head: present.head ? this.sideMetrics('head', patterns, resolved, unique.head) : null,
       change,
       realism: this.samples ? this.realismResult(this.samples) : null
     }
+  }
+
+  /** A side's distinct exact inputs, normalised inputs and canonical texts. */
+  private uniqueCounts(side: Side): UniqueCounts {
+    const view = VIEW_OF_SIDE[side]
+    let canonical = 0
+    for (let c = 0; c < this.canonicalFirst.length; c++) {
+      const at = c * COUNT_SLOTS + view * 3
+      const counts = this.canonicalCounts
+      if (counts.get(at) + counts.get(at + 1) + counts.get(at + 2) > 0) canonical++
+    }
+    const bit = Math.log2(SIDE_BIT[side])
+    return { exact: this.exactInputs.sizeOf(bit), normalised: this.normalisedInputs.sizeOf(bit), canonical }
+  }
+
+  /** Lets the per-row tables go once finish has taken what it needs from them. */
+  private releaseRowTables(): void {
+    this.exactInputs = new Hash53Flags(16)
+    this.normalisedInputs = new Hash53Flags(16)
+    this.contentIndex = new Hash53Index(16)
+    this.contentRemaining = new GrowableInt32(16)
+    this.contentInput = new GrowableFloat64(16)
+    this.addedInputs = new Hash53Counter(16)
+    this.addedNormalised = new Hash53Index(16)
+    this.addedNormalisedCount = new GrowableInt32(16)
+  }
+
+  /** Lets the canonical classes and raw keys go once they are summed into the resolved keys. */
+  private releaseCanonicals(): void {
+    this.canonicalIndex = new Hash53Index(16)
+    this.canonicalFirst = new GrowableFloat64(16)
+    this.canonicalKey = new GrowableInt32(16)
+    this.canonicalCounts = new GrowableInt32(16)
+    this.canonicalExamples = new GrowableInt32(16)
+    this.canonicalNames.clear()
+    this.keyIndex = new Hash53Index(16)
+    this.keyStrings = []
   }
 
   /** Added rows whose normalised input is also a base row's, and the first of them by position. */
@@ -806,7 +853,12 @@ export class DatasetAnalysis {
     }
   }
 
-  private sideMetrics(side: Side, patterns: PatternTotals[], resolved: Resolved): SideMetrics {
+  private sideMetrics(
+    side: Side,
+    patterns: PatternTotals[],
+    resolved: Resolved,
+    counts: UniqueCounts
+  ): SideMetrics {
     const state = this.sides[side]
     const view = VIEW_OF_SIDE[side]
     const sizes: number[] = []
@@ -817,17 +869,8 @@ export class DatasetAnalysis {
     }
     let template = 0
     for (let k = 0; k < resolved.keys.length; k++) if (resolved.table.total(k, view) > 0) template++
-    let canonical = 0
-    for (let c = 0; c < this.canonicalFirst.length; c++) {
-      const at = c * COUNT_SLOTS + view * 3
-      const counts = this.canonicalCounts
-      if (counts.get(at) + counts.get(at + 1) + counts.get(at + 2) > 0) canonical++
-    }
-    const bit = Math.log2(SIDE_BIT[side])
     const unique: CascadeCounts = {
-      exact: this.exactInputs.sizeOf(bit),
-      normalised: this.normalisedInputs.sizeOf(bit),
-      canonical,
+      ...counts,
       template,
       pattern: sizes.length
     }
