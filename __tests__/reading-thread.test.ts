@@ -44,9 +44,11 @@ beforeAll(() => {
   repo.write('data/synthetic-a.jsonl', jsonl(generated.slice(0, 600)))
   // Case and spacing variants: one normalised input, several exact ones.
   const variants = generated.slice(0, 100).map(r => ({ ...r, prompt: `  ${r.prompt.toUpperCase()}  ` }))
+  // Two rows of 3 MB each: a batch is sent early when its texts pass 4 MB.
+  const huge = [1, 2].map(i => ({ prompt: `huge ${i} ${'lorem ipsum '.repeat(250_000)}`, response: 'ok' }))
   repo.write(
     'data/synthetic-b.jsonl',
-    jsonl([...generated.slice(600, 900), ...variants, ...generated.slice(900, 1500)])
+    jsonl([...generated.slice(600, 900), ...huge, ...variants, ...generated.slice(900, 1500)])
   )
   repo.commit('head')
 })

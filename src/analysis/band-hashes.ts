@@ -96,12 +96,15 @@ parentPort.once('message', job => {
  * data[offsets[k]] .. data[offsets[k + 1] - 1]. Only band hashes are kept, not whole signatures. Two keys with
  * different band values rarely share a hash (about 5 pairs per band at 200k keys); such a pair is only an extra
  * candidate, rejected by verification. With `minKeysForHelper` keys or more, a helper thread shares the work.
+ * `meanwhile` is other work for this thread, done while the helper starts on the blocks: the two threads then
+ * share what is left.
  */
 export function lshBandHashes(
   data: Uint32Array,
   offsets: Int32Array,
   params: PatternParameters,
-  minKeysForHelper = MIN_KEYS_FOR_HELPER
+  minKeysForHelper = MIN_KEYS_FOR_HELPER,
+  meanwhile: () => void = () => undefined
 ): Uint32Array {
   const { bands, rowsPerBand } = params
   const count = offsets.length - 1
@@ -109,6 +112,7 @@ export function lshBandHashes(
   const blocks = Math.ceil(count / BLOCK_KEYS)
   const helper = count >= minKeysForHelper ? startHelper() : null
   if (helper === null) {
+    meanwhile()
     const out = new Uint32Array(bands * count)
     const next = new Int32Array(1)
     bandHashBlocks(
@@ -139,6 +143,7 @@ export function lshBandHashes(
     blocks
   }
   helper.postMessage(job)
+  meanwhile()
   const { out, next, done, state } = job
   bandHashBlocks(job.data, job.offsets, job.salts, bands, rowsPerBand, out, next, done, BLOCK_KEYS, blocks)
   // Blocks the helper took: wait for each, or compute it here if the helper failed or stalled (a block both
@@ -183,7 +188,9 @@ function startHelper(): Worker | null {
   }
 }
 
+/** The array itself when it is already shared memory, else a copy in shared memory. */
 function sharedCopy<T extends Uint32Array | Int32Array>(array: T): T {
+  if (array.buffer instanceof SharedArrayBuffer) return array
   const shared = new (array.constructor as new (buffer: SharedArrayBuffer) => T)(
     new SharedArrayBuffer(array.byteLength)
   )

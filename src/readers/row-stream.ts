@@ -22,6 +22,8 @@ import { readRows } from './rows.js'
 const ROLE = 'dataset-guard-rows'
 /** Rows per message: large enough that messaging costs little per row, small enough to keep memory flat. */
 const BATCH_ROWS = 2048
+/** A batch is also sent once its texts reach this many characters, so rows of megabytes cannot pile up. */
+const BATCH_CHARS = 4 * 1024 * 1024
 /** Batches the reading thread may send ahead of the main thread. */
 const BATCHES_IN_FLIGHT = 4
 const PROVENANCES: Provenance[] = ['real', 'synthetic', 'unknown']
@@ -292,6 +294,7 @@ async function readJob(
   let batch = newBatch()
   let rows = 0
   let items = 0
+  let chars = 0
   const flush = async (): Promise<void> => {
     const full: Batch = {
       ...batch,
@@ -303,6 +306,7 @@ async function readJob(
     batch = newBatch()
     rows = 0
     items = 0
+    chars = 0
     await send(full)
   }
   const options = { file: job.path, format: job.format, fields: job.fields, provenance: job.provenance }
@@ -314,13 +318,14 @@ async function readJob(
       batch.provenance[rows] = PROVENANCE_CODE[row.provenance]
       batch.inputs.push(row.input)
       batch.outputs.push(row.output)
+      chars += row.input.length + row.output.length
       digester.digest(row, job, batch.hashes, rows * 4)
       rows++
     } else {
       batch.kinds[items++] = item.fatal ? 2 : 1
       batch.errors.push({ line: item.line, reason: item.reason })
     }
-    if (items === BATCH_ROWS) await flush()
+    if (items === BATCH_ROWS || chars >= BATCH_CHARS) await flush()
   }
   if (items > 0) await flush()
   port.postMessage({ type: 'end', distinct2: job.distinct2 ? digester.distinct2(job.side) : undefined })
