@@ -499,3 +499,46 @@ describe('the two-stage setup for public repositories', () => {
     expect(standIn.comments).toEqual([])
   })
 })
+
+describe('sharded across a workflow matrix', () => {
+  it('writes a partial per shard without calling GitHub, then merges them into the check one run publishes', async () => {
+    standIn = await GitHubStandIn.start({ owner: OWNER, repo: REPO })
+    const partials = tempDir()
+    workspaces.push(partials)
+    for (const shard of ['1/2', '2/2']) {
+      const file = join(partials, `shard-${shard.replace('/', '-of-')}.partial`)
+      const run = await runOnPullRequest(pr1, 4, { shard, partial: file })
+      expect(run.code).toBe(0)
+      expect(run.outputs.partial).toBe(file)
+      expect(run.stdout).toContain(`Shard ${shard.replace('/', ' of ')}: partial result written`)
+    }
+    expect(standIn.calls).toEqual([])
+
+    const merged = await runOnPullRequest(pr1, 4, { mode: 'merge', partials })
+    expect(merged.stdout).toContain('Merging 2 partial result(s)')
+    expect(merged.code).toBe(1)
+    expect(standIn.callsTo(CHECK_RUNS)[0]?.body).toMatchObject({ head_sha: pr1.head })
+    expect(standIn.checkRuns[0]?.conclusion).toBe('failure')
+    expect(ourComments(4)).toHaveLength(1)
+
+    // The same pull request checked in one run gives the same report (each run has its own checkout, so the
+    // config's path differs).
+    const whole = await runOnPullRequest(pr1, 4)
+    const withoutPath = (report: Report): Report => ({
+      ...report,
+      parameters: { ...report.parameters, config: 'dataset-guard.yml' }
+    })
+    expect(withoutPath(reportOf(merged))).toEqual(withoutPath(reportOf(whole)))
+  })
+
+  it('fails the merge, saying which, when a shard is missing', async () => {
+    standIn = await GitHubStandIn.start({ owner: OWNER, repo: REPO })
+    const partials = tempDir()
+    workspaces.push(partials)
+    await runOnPullRequest(pr1, 5, { shard: '1/3', partial: join(partials, 'one.partial') })
+    const merged = await runOnPullRequest(pr1, 5, { mode: 'merge', partials })
+    expect(merged.code).toBe(1)
+    expect(merged.commands.find(c => c.command === 'error')?.message).toContain('shard(s) 2/3, 3/3 missing')
+    expect(standIn.checkRuns[0]?.conclusion).toBe('failure')
+  })
+})
