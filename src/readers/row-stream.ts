@@ -316,9 +316,12 @@ async function readJob(
       batch.kinds[items++] = 0
       batch.lines[rows] = row.line
       batch.provenance[rows] = PROVENANCE_CODE[row.provenance]
+      // The analysis never reads a base row's output (only head rows are sampled for realism or checked for
+      // leaks), so it is not sent: at 1M rows, some 300 MB less to copy between threads.
+      const output = job.side === 'head' ? row.output : ''
       batch.inputs.push(row.input)
-      batch.outputs.push(row.output)
-      chars += row.input.length + row.output.length
+      batch.outputs.push(output)
+      chars += row.input.length + output.length
       digester.digest(row, job, batch.hashes, rows * 4)
       rows++
     } else {
