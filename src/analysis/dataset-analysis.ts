@@ -48,7 +48,7 @@ const SNIPPET_LENGTH = 160
 /** Added rows duplicating existing data that are listed by location. */
 const DUPLICATE_EXAMPLES = 10
 /** Version of the saved state's layout; a state of another version is never loaded. */
-export const ANALYSIS_STATE_VERSION = 4
+export const ANALYSIS_STATE_VERSION = 5
 
 type Side = 'base' | 'head'
 /** The three views a row is counted in: its side, and for added head rows also `added`. */
@@ -330,6 +330,8 @@ export class DatasetAnalysis {
   /** Template keys by hash53 of the key: ids into keyStrings. */
   private keyIndex = new Hash53Index()
   private keyStrings: string[] = []
+  /** Examples kept per key and view (unsharded analyses keep at most three per key). */
+  private keyExamples = new GrowableInt32()
   private examples: ExampleList[] = [new ExampleList(), new ExampleList(), new ExampleList()]
   private readonly fileNames: string[] = []
   private readonly fileIndex = new Map<string, number>()
@@ -570,6 +572,14 @@ export class DatasetAnalysis {
     const slot = canonical * EXAMPLE_SLOTS + view
     // The first rows of a key are among the first rows of its canonical classes, so three per class suffice.
     if (this.canonicalExamples.get(slot) >= EXAMPLES_PER_KEY) return undefined
+    // Unsharded, a class keeps its key for good, so three per key suffice: a template with a million
+    // different fillers keeps three snippets, not a million. A shard keeps three per class, as a class's key
+    // may change when the shards are merged.
+    const keySlot = this.canonicalKey.get(canonical) * VIEWS + view
+    if (this.shard.count === 1) {
+      if (this.keyExamples.get(keySlot) >= EXAMPLES_PER_KEY) return undefined
+      this.keyExamples.add(keySlot, 1)
+    }
     this.canonicalExamples.add(slot, 1)
     const baseSlot = canonical * EXAMPLE_SLOTS + VIEWS
     const base = this.examples[BASE]!
@@ -588,7 +598,10 @@ export class DatasetAnalysis {
 
   private keyIdOf(key: string): number {
     const id = this.keyIndex.idOf(hash53(key))
-    if (id === this.keyStrings.length) this.keyStrings.push(key)
+    if (id === this.keyStrings.length) {
+      this.keyStrings.push(key)
+      this.keyExamples.pushZeros(VIEWS)
+    }
     return id
   }
 
@@ -706,6 +719,7 @@ export class DatasetAnalysis {
     this.canonicalExamples = new GrowableInt32(16)
     this.canonicalNames.clear()
     this.keyIndex = new Hash53Index(16)
+    this.keyExamples = new GrowableInt32(16)
     this.keyStrings = []
   }
 
@@ -1090,6 +1104,7 @@ export class DatasetAnalysis {
     numbers['canonical.key'] = this.canonicalKey.view().slice()
     numbers['canonical.counts'] = this.canonicalCounts.view().slice()
     numbers['canonical.examples'] = this.canonicalExamples.view().slice()
+    numbers['key.examples'] = this.keyExamples.view().slice()
     for (let view = 0; view < VIEWS; view++) {
       const list = this.examples[view]!
       numbers[`examples${view}.canonical`] = list.canonical.view().slice()
@@ -1215,6 +1230,9 @@ export class DatasetAnalysis {
     pushAll(analysis.canonicalKey, column('canonical.key'))
     pushAll(analysis.canonicalCounts, column('canonical.counts'))
     pushAll(analysis.canonicalExamples, column('canonical.examples'))
+    // keyIdOf above gave every key zero examples; the saved counts replace them.
+    const keyExamples = column('key.examples')
+    for (let i = 0; i < keyExamples.length; i++) analysis.keyExamples.set(i, keyExamples[i]!)
     for (let view = 0; view < VIEWS; view++) {
       const list = analysis.examples[view]!
       pushAll(list.canonical, column(`examples${view}.canonical`))
