@@ -5,24 +5,14 @@ import { CompressionMeter, DistinctN } from '../src/analysis/diversity.js'
 import { hash53OfAsciiWordRanges, hash53OfJoined } from '../src/analysis/hash.js'
 import { wordTokens } from '../src/analysis/text-keys.js'
 import { effectiveCount } from '../src/analysis/pattern-stats.js'
-
-/** A small seeded generator (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = Math.imul(state ^ (state >>> 15), state | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { mulberry32 } from '../src/analysis/random.js'
 
 const WORDS = 'the a of to and in is it you that he was for on are with as his they be at one have this from'
   .concat(' or had by word but what some we can out other were all there when up use your how said an each')
   .split(' ')
 
 function sentences(count: number, seed: number): string[] {
-  const next = random(seed)
+  const next = mulberry32(seed)
   return Array.from({ length: count }, (_, i) => {
     const length = 3 + Math.floor(next() * 20)
     const words = Array.from({ length }, () => WORDS[Math.floor(next() * WORDS.length)]!)
@@ -79,7 +69,7 @@ describe('CompressionMeter', () => {
     ]
     // A 16 KiB random block repeated: only the history carried into each chunk lets deflate refer back to
     // it, so a meter that compressed chunks independently would come out about half as high here.
-    const next = random(4)
+    const next = mulberry32(4)
     const block = Array.from({ length: 16 * 1024 }, () => String.fromCharCode(33 + Math.floor(next() * 90)))
     const repeated = Array.from({ length: 250 }, () => block.join(''))
     for (const texts of [mixed, repeated]) {

@@ -13,17 +13,7 @@ import { clusterPatterns, DEFAULT_PATTERN_PARAMETERS } from '../src/analysis/pat
 import { ProperNounEvidence } from '../src/analysis/proper-nouns.js'
 import { templateScan } from '../src/analysis/text-keys.js'
 import { UnionFind } from '../src/analysis/union-find.js'
-
-/** A small seeded generator (mulberry32), so generated sets are the same on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = Math.imul(state ^ (state >>> 15), state | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { mulberry32 } from '../src/analysis/random.js'
 
 const fixture = (name: string): string[] =>
   readFileSync(new URL(`./fixtures/analysis/${name}`, import.meta.url), 'utf8')
@@ -77,7 +67,7 @@ describe('shingles', () => {
 
 describe('jaccardAtLeast', () => {
   it('agrees with the exact Jaccard on every threshold, stopping early or not', () => {
-    const next = random(9)
+    const next = mulberry32(9)
     for (let trial = 0; trial < 2_000; trial++) {
       const pool = 2 + Math.floor(next() * 40)
       const draw = (): Uint32Array =>
@@ -110,7 +100,7 @@ describe('clusterPatterns: MinHash LSH against exact all-pairs Jaccard', () => {
   // 2,000 keys: groups of a base key and 1-4 variants with a few words replaced, so pairs fall anywhere from
   // Jaccard 0 to 0.9, and many just above the 0.5 threshold where LSH is weakest.
   function plantedKeys(seed: number): string[] {
-    const next = random(seed)
+    const next = mulberry32(seed)
     const word = (): string => `w${Math.floor(next() * 1e9).toString(36)}`
     const keys: string[] = []
     while (keys.length < 2_000) {
@@ -151,7 +141,7 @@ describe('clusterPatterns: MinHash LSH against exact all-pairs Jaccard', () => {
   it('finds every verified candidate pair, even in giant buckets of mixed keys', () => {
     // One template with many positions varied, so thousands of keys share band values while a good part of
     // the pairs in a bucket fail verification; plus unrelated keys. The reference checks every pair.
-    const next = random(5)
+    const next = mulberry32(5)
     const base = Array.from({ length: 14 }, (_, i) => `t${i}`)
     const keys = new Set<string>()
     while (keys.size < 1_200) {
@@ -286,7 +276,7 @@ describe('clusterPatterns: recovering known templates', () => {
 
   /** 50 instances of each of the 50 templates in the fixture, with names, numbers and objects filled in. */
   function labelledRows(seed: number): { text: string; template: number }[] {
-    const next = random(seed)
+    const next = mulberry32(seed)
     const pick = <T>(values: readonly T[]): T => values[Math.floor(next() * values.length)]!
     const other = <T>(values: readonly T[], not: T): T => {
       for (;;) {
@@ -404,7 +394,7 @@ describe('clusterPatterns: determinism and shape', () => {
   })
 
   it('clusters 200k distinct keys in a few seconds', () => {
-    const next = random(3)
+    const next = mulberry32(3)
     const vocabulary = Array.from({ length: 20_000 }, (_, i) => `w${i.toString(36)}`)
     const word = (): string => vocabulary[Math.floor(next() ** 2 * vocabulary.length)]!
     const keys = new Set<string>()

@@ -3,6 +3,7 @@ import { DatasetAnalysis, type AnalysisState, type RealismOptions } from '../src
 import { hash53 } from '../src/analysis/hash.js'
 import { DEFAULT_PATTERNS } from '../src/config/defaults.js'
 import type { Provenance, Row } from '../src/types.js'
+import { mulberry32 } from '../src/analysis/random.js'
 
 // A dataset where order matters everywhere a shard could get it wrong: canonical classes whose rows scan to
 // different keys (so "the first row" picks the key), duplicates of base rows, rows moved between files,
@@ -20,17 +21,6 @@ const TOPICS = [
   'sourdough'
 ]
 
-function prng(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 interface Spec {
   input: string
   output: string
@@ -38,7 +28,7 @@ interface Spec {
 }
 
 function specs(count: number, seed: number): Spec[] {
-  const random = prng(seed)
+  const random = mulberry32(seed)
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!
   const out: Spec[] = []
   for (let i = 0; i < count; i++) {
@@ -67,7 +57,7 @@ function rowsOf(list: Spec[], files: string[]): Row[] {
 
 const baseSpecs = specs(1500, 7)
 // Head: most base rows (some dropped, some answers changed), extra copies of base rows, and new rows.
-const random = prng(99)
+const random = mulberry32(99)
 const headSpecs: Spec[] = []
 for (const spec of baseSpecs) {
   const roll = random()

@@ -3,6 +3,8 @@
 // Deterministic by construction (seeded folds, a fixed cap on Newton steps, no randomness in training), so a
 // report can be reproduced exactly.
 
+import { mulberry32 } from '../random.js'
+
 export const DEFAULT_FOLDS = 5
 /** Below this many rows on a side, cross-validated AUC is noise: each fold would score a handful of rows. */
 export const MIN_ROWS_PER_SIDE = 10
@@ -243,16 +245,4 @@ function assignFolds(
   order.forEach((row, position) => {
     fold[row] = position % folds
   })
-}
-
-/** A small seeded PRNG (mulberry32): the same seed gives the same folds on every platform. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
