@@ -65,20 +65,10 @@ export class GrowableFloat64 extends Growable<Float64Array> {
   constructor(initial = 1024) {
     super(Float64Array, initial)
   }
-  static of(values: ArrayLike<number>): GrowableFloat64 {
-    const g = new GrowableFloat64(Math.max(16, values.length))
-    for (let i = 0; i < values.length; i++) g.push(values[i]!)
-    return g
-  }
 }
 
 export class GrowableInt32 extends Growable<Int32Array> {
   constructor(initial = 1024) {
     super(Int32Array, initial)
-  }
-  static of(values: ArrayLike<number>): GrowableInt32 {
-    const g = new GrowableInt32(Math.max(16, values.length))
-    for (let i = 0; i < values.length; i++) g.push(values[i]!)
-    return g
   }
 }

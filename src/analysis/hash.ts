@@ -18,16 +18,11 @@ const charCodeAt = String.prototype.charCodeAt
  * Set or Map key. At a million distinct keys the chance of any collision is about 1 in 20,000.
  */
 export function hash53(text: string, seed = 0): number {
-  let h1 = 0x9e3779b1 ^ seed
-  let h2 = 0x85ebca6b ^ seed
-  const length = text.length
-  for (let i = 0; i < length; i++) {
-    const c = charCodeAt.call(text, i)
-    h1 = imul(h1 ^ c, 0xcc9e2d51)
-    h1 = (h1 << 13) | (h1 >>> 19)
-    h2 = imul(h2 ^ c, 0x1b873593)
-    h2 = (h2 << 17) | (h2 >>> 15)
-  }
+  return hash53OfSlice(text, 0, text.length, seed)
+}
+
+/** The two lanes mixed into one 53-bit number: the last step of every hash53 variant here. */
+function final53(h1: number, h2: number): number {
   h1 = imul(h1 ^ (h1 >>> 16), 0x85ebca6b) ^ imul(h2 ^ (h2 >>> 13), 0xc2b2ae35)
   h2 = imul(h2 ^ (h2 >>> 16), 0x85ebca6b) ^ imul(h1 ^ (h1 >>> 13), 0xc2b2ae35)
   h1 ^= h1 >>> 16
@@ -46,11 +41,7 @@ export function hash53OfSlice(text: string, start: number, end: number, seed = 0
     h2 = imul(h2 ^ c, 0x1b873593)
     h2 = (h2 << 17) | (h2 >>> 15)
   }
-  h1 = imul(h1 ^ (h1 >>> 16), 0x85ebca6b) ^ imul(h2 ^ (h2 >>> 13), 0xc2b2ae35)
-  h2 = imul(h2 ^ (h2 >>> 16), 0x85ebca6b) ^ imul(h1 ^ (h1 >>> 13), 0xc2b2ae35)
-  h1 ^= h1 >>> 16
-  h2 ^= h2 >>> 16
-  return 4294967296 * (2097151 & h2) + (h1 >>> 0)
+  return final53(h1, h2)
 }
 
 /**
@@ -78,11 +69,7 @@ export function hash53OfJoined(tokens: readonly string[], start: number, end: nu
       h2 = (h2 << 17) | (h2 >>> 15)
     }
   }
-  h1 = imul(h1 ^ (h1 >>> 16), 0x85ebca6b) ^ imul(h2 ^ (h2 >>> 13), 0xc2b2ae35)
-  h2 = imul(h2 ^ (h2 >>> 16), 0x85ebca6b) ^ imul(h1 ^ (h1 >>> 13), 0xc2b2ae35)
-  h1 ^= h1 >>> 16
-  h2 ^= h2 >>> 16
-  return 4294967296 * (2097151 & h2) + (h1 >>> 0)
+  return final53(h1, h2)
 }
 const SPACE = 0x20
 
@@ -120,11 +107,7 @@ export function hash53OfAsciiWordRanges(
       h2 = (h2 << 17) | (h2 >>> 15)
     }
   }
-  h1 = imul(h1 ^ (h1 >>> 16), 0x85ebca6b) ^ imul(h2 ^ (h2 >>> 13), 0xc2b2ae35)
-  h2 = imul(h2 ^ (h2 >>> 16), 0x85ebca6b) ^ imul(h1 ^ (h1 >>> 13), 0xc2b2ae35)
-  h1 ^= h1 >>> 16
-  h2 ^= h2 >>> 16
-  return 4294967296 * (2097151 & h2) + (h1 >>> 0)
+  return final53(h1, h2)
 }
 const LOWER_CASE_BIT = 0x20
 
