@@ -17,6 +17,7 @@ import {
 } from './action-event.js'
 import { actionOutputs, checkConclusion, commentMarker, commentPlan, stepFails } from './action-outcome.js'
 import { loadConfig, thresholdsFor } from './config/load-config.js'
+import type { Config } from './config/types.js'
 import { evaluateGate } from './gate/evaluate-gate.js'
 import { ensureCommits } from './git/ensure-commits.js'
 import { fetchLfsObjects } from './git/lfs-objects.js'
@@ -38,7 +39,7 @@ import { blobLineUrl, workflowRunUrl } from './report/links.js'
 import { COMMENT_MAX_BYTES, renderMarkdown, SUMMARY_MAX_BYTES } from './report/markdown.js'
 import { parseReportFile, REPORT_FILE_MAX_BYTES, ReportFileError } from './report/report-file.js'
 import type { Shard } from './analysis/dataset-analysis.js'
-import { analyseRun, reportOf, runCheck } from './run-check.js'
+import { analyseRun, reportOf, runCheck, type CheckOptions } from './run-check.js'
 import { readPartial, writePartial } from './state/partial-file.js'
 import type { Report } from './types.js'
 
@@ -406,9 +407,7 @@ async function analyseMode(ctx: RunContext): Promise<void> {
 
   let report: Report
   try {
-    const config = await loadConfig(resolve(ctx.workspace, inputs.config), {
-      required: inputs.configRequired
-    })
+    const config = await inputConfig(ctx)
     if (inputs.mode === 'merge') {
       // The shards read the commits; merging needs only their partial files and the config.
       const files = await partialFiles(ctx.workspace, inputs.partials)
@@ -418,21 +417,9 @@ async function analyseMode(ctx: RunContext): Promise<void> {
       await publisher.startCheckRun(partials[0]!.head.sha)
       report = reportOf(partials, config)
     } else {
-      const commits = await ensureCommits(ctx.workspace, { base: target.base, head: target.head }, log)
-      // Datasets kept in Git LFS are pointers in git: fetch both commits' objects so they can be read exactly.
-      if (await fetchLfsObjects(ctx.workspace, [commits.base, commits.head])) {
-        log('Fetched the Git LFS objects of both commits')
-      }
-      await publisher.startCheckRun(commits.head)
-      report = await runCheck({
-        repo: ctx.workspace,
-        base: commits.base,
-        head: commits.head,
-        config,
-        paths: inputs.paths,
-        cacheDir: inputs.cacheDir === null ? undefined : resolve(ctx.workspace, inputs.cacheDir),
-        log
-      })
+      const options = await checkOptions(ctx, target, config)
+      await publisher.startCheckRun(options.head)
+      report = await runCheck(options)
     }
   } catch (error) {
     await publisher.fail(error)
@@ -451,23 +438,7 @@ async function shardMode(
   shard: Shard
 ): Promise<void> {
   const { inputs } = ctx
-  const config = await loadConfig(resolve(ctx.workspace, inputs.config), { required: inputs.configRequired })
-  const commits = await ensureCommits(ctx.workspace, { base: target.base, head: target.head }, log)
-  if (await fetchLfsObjects(ctx.workspace, [commits.base, commits.head])) {
-    log('Fetched the Git LFS objects of both commits')
-  }
-  const partial = await analyseRun(
-    {
-      repo: ctx.workspace,
-      base: commits.base,
-      head: commits.head,
-      config,
-      paths: inputs.paths,
-      cacheDir: inputs.cacheDir === null ? undefined : resolve(ctx.workspace, inputs.cacheDir),
-      log
-    },
-    shard
-  )
+  const partial = await analyseRun(await checkOptions(ctx, target, await inputConfig(ctx)), shard)
   const name = `dataset-guard-shard-${shard.index + 1}-of-${shard.count}.partial`
   const file = inputs.partial
     ? resolve(ctx.workspace, inputs.partial)
@@ -476,6 +447,35 @@ async function shardMode(
   log(`Shard ${shard.index + 1} of ${shard.count}: partial result written to ${file}`)
   core.setOutput('partial', file)
   core.setOutput('passed', 'true')
+}
+
+function inputConfig(ctx: RunContext): Promise<Config> {
+  return loadConfig(resolve(ctx.workspace, ctx.inputs.config), { required: ctx.inputs.configRequired })
+}
+
+/**
+ * The pipeline's options for the event's commits: both fetched (shallowly) if the checkout lacks them, and
+ * their Git LFS objects too, since datasets kept in LFS are pointers in git.
+ */
+async function checkOptions(
+  ctx: RunContext,
+  target: { base: string; head: string },
+  config: Config
+): Promise<CheckOptions & { head: string }> {
+  const commits = await ensureCommits(ctx.workspace, { base: target.base, head: target.head }, log)
+  if (await fetchLfsObjects(ctx.workspace, [commits.base, commits.head])) {
+    log('Fetched the Git LFS objects of both commits')
+  }
+  const { inputs } = ctx
+  return {
+    repo: ctx.workspace,
+    base: commits.base,
+    head: commits.head,
+    config,
+    paths: inputs.paths,
+    cacheDir: inputs.cacheDir === null ? undefined : resolve(ctx.workspace, inputs.cacheDir),
+    log
+  }
 }
 
 /** The partial files named by the `partials` input: files as given, folders by their files (sorted). */
@@ -535,9 +535,7 @@ async function publishMode(ctx: RunContext): Promise<void> {
           `${target.headSha.slice(0, 7)}: refusing a report from another run`
       )
     }
-    const config = await loadConfig(resolve(ctx.workspace, inputs.config), {
-      required: inputs.configRequired
-    })
+    const config = await inputConfig(ctx)
     // The verdict in the file is whatever the pull request's run wrote; the gate is this repository's.
     report = { ...untrusted, verdict: evaluateGate(untrusted.datasets, name => thresholdsFor(config, name)) }
   } catch (error) {
