@@ -238,11 +238,8 @@ async function analyseDataset(
 ): Promise<DatasetPartial> {
   // The reading thread starts each dataset afresh; it measures distinct-2 when this shard is the one that does.
   const stream: DatasetStream = { reading, shard, newDataset: true, distinct2: false }
-  let handedOver = false
   const handOver = (analysis: DatasetAnalysis): void => {
-    if (handedOver) return
-    handedOver = true
-    if (reading.thread && analysis.measuresDistinct2) stream.distinct2 = analysis.measuresDistinct2Elsewhere()
+    if (reading.thread) stream.distinct2 = analysis.measuresDistinct2Elsewhere()
   }
   const realism = { sampleSize: config.realism.sampleSize, reference: context.reference }
   const leakage = context.evalSets.length > 0 ? new LeakageCheck(context.evalSets) : null

@@ -107,42 +107,90 @@ function snippet(text: string): string {
   return points.length <= SNIPPET_LENGTH ? points.join('') : `${points.slice(0, SNIPPET_LENGTH).join('')}…`
 }
 
-/** Rows kept as examples of one view, in ordinal order, column by column. */
-class ExampleList {
-  readonly canonical = new GrowableInt32()
+/**
+ * Rows kept by position, in ordinal order, column by column: each with the id of what it belongs to (its
+ * canonical text, or its normalised input), its ordinal, file and line.
+ */
+class RowList {
+  readonly owner = new GrowableInt32()
   readonly ordinal = new GrowableFloat64()
   readonly file = new GrowableInt32()
   readonly line = new GrowableInt32()
+
+  get length(): number {
+    return this.ordinal.length
+  }
+
+  push(owner: number, ordinal: number, file: number, line: number): void {
+    this.owner.push(owner)
+    this.ordinal.push(ordinal)
+    this.file.push(file)
+    this.line.push(line)
+  }
+
+  /** Appends entry `i` of `from`, with its owner and file ids mapped when maps are given. */
+  copy(from: this, i: number, owners?: Int32Array, files?: number[]): void {
+    const owner = from.owner.get(i)
+    const file = from.file.get(i)
+    this.push(
+      owners ? owners[owner]! : owner,
+      from.ordinal.get(i),
+      files ? files[file]! : file,
+      from.line.get(i)
+    )
+  }
+
+  /** The columns as state, named `${prefix}.${column}` (`ownerName` for the owner). */
+  save(numbers: Record<string, Float64Array | Int32Array>, prefix: string, ownerName: string): void {
+    numbers[`${prefix}.${ownerName}`] = this.owner.view().slice()
+    numbers[`${prefix}.ordinal`] = this.ordinal.view().slice()
+    numbers[`${prefix}.file`] = this.file.view().slice()
+    numbers[`${prefix}.line`] = this.line.view().slice()
+  }
+
+  load(column: (name: string) => ArrayLike<number>, prefix: string, ownerName: string): void {
+    pushAll(this.owner, column(`${prefix}.${ownerName}`))
+    pushAll(this.ordinal, column(`${prefix}.ordinal`))
+    pushAll(this.file, column(`${prefix}.file`))
+    pushAll(this.line, column(`${prefix}.line`))
+  }
+}
+
+/** Rows kept as examples of one view: a RowList of canonical texts, with each row's input hash and snippet. */
+class ExampleList extends RowList {
   /** The example row's exact input hash: rows with the same input share one snippet string. */
   readonly input = new GrowableFloat64()
   readonly texts: string[] = []
 
-  get length(): number {
-    return this.texts.length
-  }
-
-  push(canonical: number, ordinal: number, file: number, line: number, input: number, text: string): void {
-    this.canonical.push(canonical)
-    this.ordinal.push(ordinal)
-    this.file.push(file)
-    this.line.push(line)
+  pushExample(
+    canonical: number,
+    ordinal: number,
+    file: number,
+    line: number,
+    input: number,
+    text: string
+  ): void {
+    this.push(canonical, ordinal, file, line)
     this.input.push(input)
     this.texts.push(text)
   }
 
-  /** Appends entry `i` of `from`, with its canonical and file ids mapped. */
-  copy(from: ExampleList, i: number, canonicals?: Int32Array, files?: number[]): void {
-    const canonical = from.canonical.get(i)
-    const file = from.file.get(i)
-    this.push(
-      canonicals ? canonicals[canonical]! : canonical,
-      from.ordinal.get(i),
-      files ? files[file]! : file,
-      from.line.get(i),
-      from.input.get(i),
-      from.texts[i]!
-    )
+  override copy(from: this, i: number, owners?: Int32Array, files?: number[]): void {
+    super.copy(from, i, owners, files)
+    this.input.push(from.input.get(i))
+    this.texts.push(from.texts[i]!)
   }
+}
+
+/** Two lists, each in ordinal order, as one in ordinal order (`into`); `b`'s ids mapped to `a`'s. */
+function mergeByOrdinal<T extends RowList>(a: T, b: T, into: T, owners: Int32Array, files: number[]): T {
+  let i = 0
+  let j = 0
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a.ordinal.get(i) < b.ordinal.get(j))) into.copy(a, i++)
+    else into.copy(b, j++, owners, files)
+  }
+  return into
 }
 
 /** Final diversity figures of a side whose rows were measured elsewhere (a saved or merged analysis). */
@@ -345,12 +393,8 @@ export class DatasetAnalysis {
   // once every base row is known (in a shard, the base rows with the same input may live in another shard).
   private addedNormalised = new Hash53Index()
   private addedNormalisedCount = new GrowableInt32()
-  private duplicates = {
-    normalised: new GrowableInt32(),
-    ordinal: new GrowableFloat64(),
-    file: new GrowableInt32(),
-    line: new GrowableInt32()
-  }
+  /** Added rows by normalised input id, the first few of each, for the duplicate examples. */
+  private duplicates = new RowList()
   private added = 0
   private unchanged = 0
   private readonly addedProvenance: [number, number, number] = [0, 0, 0]
@@ -386,26 +430,17 @@ export class DatasetAnalysis {
 
   /**
    * Hands the distinct-2 measure to whoever digests the rows (a reading thread that sees every row in order):
-   * the analysis stops measuring it and takes the figures from `setDistinct2`.
+   * the analysis stops measuring it and takes the figures from `setDistinct2`. Says whether the reader should
+   * measure it: only the shard that measures distinct-2 does. Calling it again changes nothing.
    */
   measuresDistinct2Elsewhere(): boolean {
-    let here = false
-    for (const side of ['base', 'head'] as const) {
-      const state = this.sides[side]
-      if (state.distinct2) here = true
-      state.distinct2 = null
-    }
-    return here
+    for (const side of ['base', 'head'] as const) this.sides[side].distinct2 = null
+    return this.shard.index === 1 % this.shard.count
   }
 
   /** A side's distinct-2, measured over every row of the side in order (see measuresDistinct2Elsewhere). */
   setDistinct2(side: Side, value: number | null): void {
     this.sides[side].measured = { ...this.sides[side].measured, distinct2: value }
-  }
-
-  /** Whether this analysis measures distinct-2 (its shard is the one that does). */
-  get measuresDistinct2(): boolean {
-    return this.shard.index === 1 % this.shard.count
   }
 
   /** Records a file as part of a side even when it yields no rows. */
@@ -467,10 +502,7 @@ export class DatasetAnalysis {
     const seen = this.addedNormalisedCount.get(normalisedId)
     this.addedNormalisedCount.set(normalisedId, seen + 1)
     if (seen < DUPLICATE_EXAMPLES) {
-      this.duplicates.normalised.push(normalisedId)
-      this.duplicates.ordinal.push(ordinal)
-      this.duplicates.file.push(file)
-      this.duplicates.line.push(row.line)
+      this.duplicates.push(normalisedId, ordinal, file, row.line)
     }
     const input = row.input
     let templateKey: string | undefined
@@ -592,7 +624,7 @@ export class DatasetAnalysis {
       this.canonicalExamples.set(baseSlot, base.length + 1)
     }
     text ??= snippet(row.input)
-    this.examples[view]!.push(canonical, ordinal, file, row.line, input, text)
+    this.examples[view]!.pushExample(canonical, ordinal, file, row.line, input, text)
     return text
   }
 
@@ -737,7 +769,7 @@ export class DatasetAnalysis {
     const examples: RowRef[] = []
     const list = this.duplicates
     for (let i = 0; i < list.ordinal.length && examples.length < DUPLICATE_EXAMPLES; i++) {
-      if (duplicate[list.normalised.get(i)] === 1) {
+      if (duplicate[list.owner.get(i)] === 1) {
         examples.push({ file: this.fileNames[list.file.get(i)]!, line: list.line.get(i) })
       }
     }
@@ -796,7 +828,7 @@ export class DatasetAnalysis {
     for (let view = 0; view < VIEWS; view++) {
       const list = this.examples[view]!
       for (let i = 0; i < list.length; i++)
-        table.addExample(this.canonicalKey.get(list.canonical.get(i)), view, i)
+        table.addExample(this.canonicalKey.get(list.owner.get(i)), view, i)
     }
     const order: number[] = []
     let sorted = true
@@ -973,7 +1005,13 @@ export class DatasetAnalysis {
     const files = other.fileNames.map(name => this.fileId(name))
     const canonicals = this.mergeCanonicals(other)
     for (let view = 0; view < VIEWS; view++) {
-      this.examples[view] = mergeExamples(this.examples[view]!, other.examples[view]!, canonicals, files)
+      this.examples[view] = mergeByOrdinal(
+        this.examples[view]!,
+        other.examples[view]!,
+        new ExampleList(),
+        canonicals,
+        files
+      )
     }
     const contents = other.contentIndex.keysById()
     for (let id = 0; id < contents.length; id++) {
@@ -1037,32 +1075,7 @@ export class DatasetAnalysis {
       this.addedNormalisedCount.add(n, other.addedNormalisedCount.get(on))
       ids[on] = n
     }
-    const a = this.duplicates
-    const b = other.duplicates
-    const merged = {
-      normalised: new GrowableInt32(),
-      ordinal: new GrowableFloat64(),
-      file: new GrowableInt32(),
-      line: new GrowableInt32()
-    }
-    let i = 0
-    let j = 0
-    while (i < a.ordinal.length || j < b.ordinal.length) {
-      if (j >= b.ordinal.length || (i < a.ordinal.length && a.ordinal.get(i) < b.ordinal.get(j))) {
-        merged.normalised.push(a.normalised.get(i))
-        merged.ordinal.push(a.ordinal.get(i))
-        merged.file.push(a.file.get(i))
-        merged.line.push(a.line.get(i))
-        i++
-      } else {
-        merged.normalised.push(ids[b.normalised.get(j)]!)
-        merged.ordinal.push(b.ordinal.get(j))
-        merged.file.push(files[b.file.get(j)]!)
-        merged.line.push(b.line.get(j))
-        j++
-      }
-    }
-    this.duplicates = merged
+    this.duplicates = mergeByOrdinal(this.duplicates, other.duplicates, new RowList(), ids, files)
   }
 
   /**
@@ -1107,10 +1120,7 @@ export class DatasetAnalysis {
     numbers['key.examples'] = this.keyExamples.view().slice()
     for (let view = 0; view < VIEWS; view++) {
       const list = this.examples[view]!
-      numbers[`examples${view}.canonical`] = list.canonical.view().slice()
-      numbers[`examples${view}.ordinal`] = list.ordinal.view().slice()
-      numbers[`examples${view}.file`] = list.file.view().slice()
-      numbers[`examples${view}.line`] = list.line.view().slice()
+      list.save(numbers, `examples${view}`, 'canonical')
       numbers[`examples${view}.input`] = list.input.view().slice()
       strings[`examples${view}.texts`] = list.texts
     }
@@ -1127,10 +1137,7 @@ export class DatasetAnalysis {
     numbers['addedInputs.count'] = Float64Array.from(addedInputCounts)
     numbers['addedNormalised.hash'] = this.addedNormalised.keysById()
     numbers['addedNormalised.count'] = this.addedNormalisedCount.view().slice()
-    numbers['duplicates.normalised'] = this.duplicates.normalised.view().slice()
-    numbers['duplicates.ordinal'] = this.duplicates.ordinal.view().slice()
-    numbers['duplicates.file'] = this.duplicates.file.view().slice()
-    numbers['duplicates.line'] = this.duplicates.line.view().slice()
+    this.duplicates.save(numbers, 'duplicates', 'normalised')
     const samples = this.samples
     return {
       json: {
@@ -1235,10 +1242,7 @@ export class DatasetAnalysis {
     for (let i = 0; i < keyExamples.length; i++) analysis.keyExamples.set(i, keyExamples[i]!)
     for (let view = 0; view < VIEWS; view++) {
       const list = analysis.examples[view]!
-      pushAll(list.canonical, column(`examples${view}.canonical`))
-      pushAll(list.ordinal, column(`examples${view}.ordinal`))
-      pushAll(list.file, column(`examples${view}.file`))
-      pushAll(list.line, column(`examples${view}.line`))
+      list.load(column, `examples${view}`, 'canonical')
       pushAll(list.input, column(`examples${view}.input`))
       for (const value of text(`examples${view}.texts`)) list.texts.push(value)
     }
@@ -1250,10 +1254,7 @@ export class DatasetAnalysis {
     for (let i = 0; i < inputs.length; i++) analysis.addedInputs.increment(inputs[i]!, counts[i]!)
     fillIndex(analysis.addedNormalised, column('addedNormalised.hash'))
     pushAll(analysis.addedNormalisedCount, column('addedNormalised.count'))
-    pushAll(analysis.duplicates.normalised, column('duplicates.normalised'))
-    pushAll(analysis.duplicates.ordinal, column('duplicates.ordinal'))
-    pushAll(analysis.duplicates.file, column('duplicates.file'))
-    pushAll(analysis.duplicates.line, column('duplicates.line'))
+    analysis.duplicates.load(column, 'duplicates', 'normalised')
     if (analysis.samples && json.samples) {
       for (const name of SAMPLE_NAMES) {
         analysis.samples[name] = RealismSample.fromState(json.samples[name])
@@ -1265,18 +1266,6 @@ export class DatasetAnalysis {
 
 const SAMPLE_NAMES = ['real', 'synthetic', 'existing', 'added'] as const
 const VIEW_NAMES = ['base', 'head', 'added'] as const
-
-/** Two example lists, each in ordinal order, as one in ordinal order; `b`'s ids mapped to `a`'s. */
-function mergeExamples(a: ExampleList, b: ExampleList, canonicals: Int32Array, files: number[]): ExampleList {
-  const merged = new ExampleList()
-  let i = 0
-  let j = 0
-  while (i < a.length || j < b.length) {
-    if (j >= b.length || (i < a.length && a.ordinal.get(i) < b.ordinal.get(j))) merged.copy(a, i++)
-    else merged.copy(b, j++, canonicals, files)
-  }
-  return merged
-}
 
 function measuredOf(state: SideState): MeasuredDiversity {
   const measured: MeasuredDiversity = { ...state.measured }
