@@ -89,8 +89,6 @@ export interface DatasetPartial {
   findingsOmitted: number
   analysis: DatasetAnalysis
   leakage: LeakageCheck | null
-  /** Rows of each eval set, when the leak check was read from a partial file (its eval sets are not). */
-  evalSetRows?: number[]
 }
 
 /** A run's analyses before their metrics: the whole run, or one shard of it. */
@@ -203,7 +201,7 @@ export function reportOf(partials: RunPartial[], config: Config): Report {
       findings: dataset.findings,
       findingsOmitted: dataset.findingsOmitted,
       realism: result.realism,
-      leakage: leakageResult(dataset)
+      leakage: dataset.leakage?.result() ?? null
     })
   })
 
@@ -293,13 +291,6 @@ async function analyseDataset(
     analysis,
     leakage
   }
-}
-
-function leakageResult(dataset: DatasetPartial): DatasetReport['leakage'] {
-  const result = dataset.leakage?.result() ?? null
-  const rows = dataset.evalSetRows
-  if (result && rows) result.evalSets.forEach((set, i) => (set.rows = rows[i] ?? set.rows))
-  return result
 }
 
 interface BaseSide {

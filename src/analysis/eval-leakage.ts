@@ -199,6 +199,8 @@ export interface LeakageState {
   counts: Record<LeakKind, number>
   /** Rows skipped per eval set, in the order of the check's indexes. */
   ownRows: number[]
+  /** The eval sets' names and rows, in the same order: what the report says of them. */
+  evalSets: { name: string; rows: number }[]
   /** Per kind, the listed leaks in ordinal order. */
   kept: Record<LeakKind, KeptLeakState[]>
   /** Leaks counted but not listed: the sum over kinds of count minus listed. */
@@ -225,9 +227,12 @@ export class LeakageCheck {
     'near-duplicate': []
   }
   private readonly ownRows: number[]
+  /** Name and rows of each eval set: of the indexes, or of the state a check was restored from. */
+  private sets: { name: string; rows: number }[]
 
   constructor(private readonly indexes: readonly EvalIndex[]) {
     this.ownRows = indexes.map(() => 0)
+    this.sets = indexes.map(index => ({ name: index.name, rows: index.rows }))
   }
 
   /**
@@ -235,6 +240,11 @@ export class LeakageCheck {
    * run); of each kind, the leaks with the smallest ordinals are listed, which in a single run are the first.
    */
   check(row: Row, keys: AddedRowKeys, ordinal: number): void {
+    if (this.indexes.length !== this.sets.length) {
+      throw new Error(
+        'this leak check was restored without its eval sets: it can be merged and reported only'
+      )
+    }
     if (!Number.isSafeInteger(ordinal) || ordinal < 0) {
       throw new Error(`a leak check needs a row's ordinal as a non-negative integer, got ${ordinal}`)
     }
@@ -279,6 +289,7 @@ export class LeakageCheck {
       checked: this.checked,
       counts: { ...this.counts },
       ownRows: [...this.ownRows],
+      evalSets: this.sets.map(set => ({ ...set })),
       kept: {
         exact: [...this.kept.exact],
         normalised: [...this.kept.normalised],
@@ -288,16 +299,21 @@ export class LeakageCheck {
     }
   }
 
-  /** The check a state was taken from, against the same eval sets (in the same order) it was taken with. */
-  static fromState(indexes: readonly EvalIndex[], state: LeakageState): LeakageCheck {
-    if (state.ownRows.length !== indexes.length) {
+  /**
+   * The check a state was taken from, against the same eval sets (in the same order) it was taken with; or,
+   * with `indexes` null, one that can only be merged and reported (a merge has the shards' states, not the eval
+   * sets themselves).
+   */
+  static fromState(indexes: readonly EvalIndex[] | null, state: LeakageState): LeakageCheck {
+    if (indexes !== null && state.ownRows.length !== indexes.length) {
       throw new Error(
         `a leakage state for ${state.ownRows.length} eval sets cannot be restored against ${indexes.length}`
       )
     }
-    const check = new LeakageCheck(indexes)
+    const check = new LeakageCheck(indexes ?? [])
+    check.sets = state.evalSets.map(set => ({ ...set }))
     check.checked = state.checked
-    state.ownRows.forEach((rows, i) => (check.ownRows[i] = rows))
+    check.ownRows.splice(0, check.ownRows.length, ...state.ownRows)
     for (const kind of LEAK_KINDS) {
       check.counts[kind] = state.counts[kind]
       for (const entry of state.kept[kind]) check.list(entry)
@@ -316,7 +332,7 @@ export class LeakageCheck {
    */
   mergeFrom(other: LeakageCheck): void {
     if (other === this) throw new Error('a leakage check cannot be merged with itself')
-    const names = (check: LeakageCheck) => check.indexes.map(index => index.name).join('\u0000')
+    const names = (check: LeakageCheck) => check.sets.map(set => set.name).join('\u0000')
     if (names(other) !== names(this)) {
       throw new Error('cannot merge leakage checks made against different eval sets')
     }
@@ -332,11 +348,7 @@ export class LeakageCheck {
 
   result(): Leakage {
     return {
-      evalSets: this.indexes.map((index, i) => ({
-        name: index.name,
-        rows: index.rows,
-        ownRows: this.ownRows[i]!
-      })),
+      evalSets: this.sets.map((set, i) => ({ ...set, ownRows: this.ownRows[i]! })),
       checked: this.checked,
       exact: this.counts.exact,
       normalised: this.counts.normalised,

@@ -2,7 +2,7 @@
 // leak check, findings and plan facts, in one state file. A merge reads the files of all shards.
 
 import { DatasetAnalysis } from '../analysis/dataset-analysis.js'
-import { EvalIndex, LeakageCheck, type LeakageState } from '../analysis/eval-leakage.js'
+import { LeakageCheck, type LeakageState } from '../analysis/eval-leakage.js'
 import { RealismSample, type RealismSampleState } from '../analysis/realism/realism-sample.js'
 import type { Config } from '../config/types.js'
 import type { DatasetPartial, RunPartial } from '../run-check.js'
@@ -13,7 +13,7 @@ const KIND = 'dataset-guard-partial'
 
 interface DatasetJson extends Omit<DatasetPartial, 'analysis' | 'leakage'> {
   analysis: ReturnType<DatasetAnalysis['toState']>['json']
-  leakage: { state: LeakageState; evalSets: { name: string; rows: number }[] } | null
+  leakage: LeakageState | null
 }
 
 interface PartialJson extends Omit<RunPartial, 'datasets' | 'reference'> {
@@ -34,7 +34,7 @@ export async function writePartial(path: string, partial: RunPartial): Promise<v
     return {
       ...facts,
       analysis: state.json,
-      leakage: leakage ? { state: leakage.toState(), evalSets: leakage.result().evalSets } : null
+      leakage: leakage?.toState() ?? null
     }
   })
   const json: PartialJson = {
@@ -87,14 +87,8 @@ export async function readPartial(path: string, config: Config): Promise<RunPart
     return {
       ...facts,
       analysis,
-      leakage: leakage
-        ? LeakageCheck.fromState(
-            // The eval sets themselves are not needed to merge and report: only their names and sizes.
-            leakage.evalSets.map(set => new EvalIndex(set.name, config.patterns)),
-            leakage.state
-          )
-        : null,
-      evalSetRows: leakage?.evalSets.map(set => set.rows)
+      // The eval sets themselves are not needed to merge and report: their names and sizes are in the state.
+      leakage: leakage ? LeakageCheck.fromState(null, leakage) : null
     }
   })
   return { base: json.base, head: json.head, shard: json.shard, reference, datasets }
