@@ -3,7 +3,7 @@
 
 import type { Shard } from './analysis/dataset-analysis.js'
 import { DEFAULT_CONFIG_PATH } from './config/defaults.js'
-import { parseShard } from './shard-spec.js'
+import { parseShard, SHARD_FORMAT } from './shard-spec.js'
 
 export const MODES = ['check', 'analyse', 'publish', 'merge'] as const
 /**
@@ -167,11 +167,9 @@ export function parseActionInputs(get: (name: string) => string): ActionInputs {
   const shardText = get('shard').trim()
   let shard: Shard | null = null
   if (shardText !== '') {
-    try {
-      shard = parseShard(shardText)
-    } catch (error) {
-      throw new ActionInputError('shard', (error as Error).message.replace(/^a shard is/u, 'must be'))
-    }
+    shard = parseShard(shardText)
+    if (shard === null)
+      throw new ActionInputError('shard', `must be ${SHARD_FORMAT}, got ${quoted(shardText)}`)
     if (mode === 'merge' || mode === 'publish') {
       throw new ActionInputError('shard', `cannot be used with mode: ${mode}`)
     }

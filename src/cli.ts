@@ -11,7 +11,7 @@ import { repoRoot } from './git/repo-root.js'
 import { renderMarkdown } from './report/markdown.js'
 import { renderTerminal } from './report/terminal.js'
 import { analyseRun, reportOf, runCheck } from './run-check.js'
-import { parseShard } from './shard-spec.js'
+import { parseShard, SHARD_FORMAT } from './shard-spec.js'
 import { readPartial, writePartial } from './state/partial-file.js'
 import type { Report } from './types.js'
 import { VERSION } from './version.js'
@@ -145,6 +145,7 @@ export async function cli(argv: string[], io: CliIo): Promise<number> {
       }
       if (values.shard !== undefined && values.partial !== undefined) {
         const shard = parseShard(values.shard)
+        if (shard === null) return usage(`a shard is ${SHARD_FORMAT}, got "${values.shard}"`)
         const file = resolve(io.cwd, values.partial)
         await writePartial(file, await analyseRun(options, shard))
         progress(`shard ${shard.index + 1}/${shard.count}: partial result written to ${file}`)
