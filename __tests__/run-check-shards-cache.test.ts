@@ -116,6 +116,21 @@ describe('the base cache and shards through the pipeline', () => {
     expect(second.join('\n')).not.toMatch(/reading base/)
   })
 
+  it('keeps only the base analyses of the last run, and the files of other shards', async () => {
+    const cacheDir = join(scratch, 'pruned')
+    await runCheck({ ...options, cacheDir })
+    await analyseRun({ ...options, cacheDir }, { index: 1, count: 2 })
+    const used = readdirSync(cacheDir).sort()
+    expect(used.filter(f => f.startsWith('base-1of1-'))).toHaveLength(2)
+    expect(used.filter(f => f.startsWith('base-2of2-'))).toHaveLength(2)
+    // An analysis of an earlier base, left by an older run: the next whole run removes it and keeps the rest.
+    writeFileSync(join(cacheDir, `base-1of1-${'0'.repeat(64)}.state`), 'dataset-guard-state 2\n')
+    const lines: string[] = []
+    expect(await runCheck({ ...options, cacheDir, log: line => lines.push(line) })).toEqual(fresh)
+    expect(readdirSync(cacheDir).sort()).toEqual(used)
+    expect(lines).toContain('cache: removed 1 analysis file(s) of earlier bases')
+  })
+
   it('reads the base again when a cache file is damaged, and says so', async () => {
     const cacheDir = join(scratch, 'damaged')
     await runCheck({ ...options, cacheDir })

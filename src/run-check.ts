@@ -2,6 +2,7 @@
 // It returns the report as data; printing, commenting and exit codes belong to the callers.
 
 import { createHash } from 'node:crypto'
+import { readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import {
   DatasetAnalysis,
@@ -136,6 +137,7 @@ export async function analyseRun(options: CheckOptions, shard: Shard): Promise<R
   // Rows are parsed and digested on a reading thread when one can run (see readers/row-stream.ts).
   const reading: Reading = { blobs, thread: plans.length > 0 ? RowThread.start(repo) : null }
   const datasets: DatasetPartial[] = []
+  const cache: BaseCache | null = options.cacheDir ? { dir: options.cacheDir, used: new Set() } : null
   let context: RunContext = { evalSets: [], reference: null }
   try {
     // Read only when some dataset changed: a pull request that touches no data pays nothing for them.
@@ -147,12 +149,13 @@ export async function analyseRun(options: CheckOptions, shard: Shard): Promise<R
           }
         : { evalSets: [], reference: null }
     for (const plan of plans) {
-      datasets.push(await analyseDataset(plan, config, context, reading, shard, options.cacheDir, log))
+      datasets.push(await analyseDataset(plan, config, context, reading, shard, cache, log))
     }
   } finally {
     await reading.thread?.close()
     await blobs.close()
   }
+  if (cache) await pruneCache(cache, shard, log)
   return {
     base: { ref: options.base, sha: start },
     head: { ref: options.head, sha: headSha },
@@ -231,7 +234,7 @@ async function analyseDataset(
   context: RunContext,
   reading: Reading,
   shard: Shard,
-  cacheDir: string | undefined,
+  cache: BaseCache | null,
   log: (line: string) => void
 ): Promise<DatasetPartial> {
   // The reading thread starts each dataset afresh; it measures distinct-2 when this shard is the one that does.
@@ -246,7 +249,10 @@ async function analyseDataset(
     skipped.add({ kind: 'skipped-file', file: file.path, message: file.reason, side: 'head' })
   }
   const cacheFile =
-    cacheDir && plan.base.length > 0 ? join(cacheDir, `base-${baseKey(plan, config, shard)}.state`) : null
+    cache && plan.base.length > 0
+      ? join(cache.dir, `${cachePrefix(shard)}${baseKey(plan, config, shard)}.state`)
+      : null
+  if (cacheFile) cache?.used.add(cacheFile)
   let base = cacheFile ? await loadBase(cacheFile, config, realism, log) : null
   if (base) {
     log(`${plan.name}: base analysis loaded from the cache (${plan.base.length} file(s) not read)`)
@@ -291,6 +297,33 @@ async function analyseDataset(
     analysis,
     leakage
   }
+}
+
+/** The base cache of a run: its folder, and the files this run loaded or saved. */
+interface BaseCache {
+  dir: string
+  used: Set<string>
+}
+
+/** Cache files are named by shard, so shards sharing a folder keep each other's files. */
+function cachePrefix(shard: Shard): string {
+  return `base-${shard.index + 1}of${shard.count}-`
+}
+
+/**
+ * Deletes this shard's cache files that the run neither loaded nor saved: the folder holds the base analyses
+ * of the last run, instead of growing with every base it has seen (actions/cache restores and saves the whole
+ * folder each time).
+ */
+async function pruneCache(cache: BaseCache, shard: Shard, log: (line: string) => void): Promise<void> {
+  const prefix = cachePrefix(shard)
+  const names = await readdir(cache.dir).catch(() => [] as string[])
+  const stale = names
+    .filter(name => name.startsWith(prefix) && name.endsWith('.state'))
+    .map(name => join(cache.dir, name))
+    .filter(path => !cache.used.has(path))
+  for (const path of stale) await rm(path, { force: true })
+  if (stale.length > 0) log(`cache: removed ${stale.length} analysis file(s) of earlier bases`)
 }
 
 interface BaseSide {
