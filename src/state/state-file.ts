@@ -1,5 +1,6 @@
-// A saved analysis on disk: a first line naming the format, a JSON header line, then each number column as raw
-// little-endian float64 or int32 and each string column as one JSON string per line. Columns are written and read one
+// A saved analysis on disk: a first line naming the format, a JSON header line (with each column's length),
+// then each number column as raw little-endian float64 or int32 and each string column as one JSON string per
+// line. Columns are written and read one
 // at a time in bounded pieces, so a state of millions of keys never becomes one string.
 
 import { once } from 'node:events'
@@ -14,14 +15,14 @@ export interface StateSections {
   strings: Record<string, string[]>
 }
 
-const MAGIC = 'dataset-guard-state 2'
+const MAGIC = 'dataset-guard-state 3'
 const READ_CHUNK_BYTES = 1 << 20
 const WRITE_CHUNK_CHARS = 1 << 20
 
 interface Header {
   json: unknown
   numbers: [name: string, length: number, type: 'f64' | 'i32'][]
-  strings: [name: string, count: number, bytes: number][]
+  strings: [name: string, count: number][]
 }
 
 if (endianness() !== 'LE') throw new Error('dataset-guard state files are little-endian only')
@@ -30,28 +31,6 @@ if (endianness() !== 'LE') throw new Error('dataset-guard state files are little
 export async function writeStateFile(path: string, sections: StateSections): Promise<void> {
   await mkdir(dirname(path), { recursive: true })
   const temporary = `${path}.${process.pid}.tmp`
-  const encoded = Object.entries(sections.strings).map(([name, values]) => {
-    // Encoded once to know each column's byte length for the header; the pieces are written one by one.
-    const pieces: Buffer[] = []
-    let piece: string[] = []
-    let chars = 0
-    let bytes = 0
-    const flush = (): void => {
-      const buffer = Buffer.from(piece.join(''))
-      bytes += buffer.length
-      pieces.push(buffer)
-      piece = []
-      chars = 0
-    }
-    for (const value of values) {
-      const line = `${JSON.stringify(value)}\n`
-      piece.push(line)
-      chars += line.length
-      if (chars >= WRITE_CHUNK_CHARS) flush()
-    }
-    flush()
-    return { name, count: values.length, bytes, pieces }
-  })
   const header: Header = {
     json: sections.json,
     numbers: Object.entries(sections.numbers).map(([name, values]) => [
@@ -59,7 +38,7 @@ export async function writeStateFile(path: string, sections: StateSections): Pro
       values.length,
       values instanceof Int32Array ? 'i32' : 'f64'
     ]),
-    strings: encoded.map(({ name, count, bytes }) => [name, count, bytes])
+    strings: Object.entries(sections.strings).map(([name, values]) => [name, values.length])
   }
   const out = createWriteStream(temporary)
   const write = async (chunk: string | Buffer): Promise<void> => {
@@ -70,7 +49,22 @@ export async function writeStateFile(path: string, sections: StateSections): Pro
     for (const values of Object.values(sections.numbers)) {
       await write(Buffer.from(values.buffer, values.byteOffset, values.byteLength))
     }
-    for (const column of encoded) for (const piece of column.pieces) await write(piece)
+    // One JSON string per line, encoded a piece at a time: a column is never held twice.
+    for (const values of Object.values(sections.strings)) {
+      let piece: string[] = []
+      let chars = 0
+      for (const value of values) {
+        const line = `${JSON.stringify(value)}\n`
+        piece.push(line)
+        chars += line.length
+        if (chars >= WRITE_CHUNK_CHARS) {
+          await write(piece.join(''))
+          piece = []
+          chars = 0
+        }
+      }
+      if (piece.length > 0) await write(piece.join(''))
+    }
     out.end()
     await once(out, 'finish')
     await rename(temporary, path)
@@ -120,23 +114,31 @@ export async function readStateFile(path: string): Promise<StateSections> {
       numbers[name] = values
     }
     const strings: Record<string, string[]> = {}
-    for (const [name, count, bytes] of header.strings) {
+    for (const [name, count] of header.strings) {
       const values: string[] = []
-      let left = bytes
       let carry = Buffer.alloc(0)
-      while (left > 0) {
-        const chunk = Buffer.alloc(Math.min(READ_CHUNK_BYTES, left))
-        await readExactly(chunk)
-        left -= chunk.length
-        const data = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk
+      while (values.length < count) {
+        const chunk = Buffer.alloc(READ_CHUNK_BYTES)
+        const { bytesRead } = await file.read(chunk, 0, chunk.length, position)
+        if (bytesRead === 0) throw new Error(`${path}: column ${name} is cut short`)
+        position += bytesRead
+        const data =
+          carry.length > 0
+            ? Buffer.concat([carry, chunk.subarray(0, bytesRead)])
+            : chunk.subarray(0, bytesRead)
         let start = 0
-        for (let end = data.indexOf(10, start); end >= 0; end = data.indexOf(10, start)) {
+        for (
+          let end = data.indexOf(10, start);
+          end >= 0 && values.length < count;
+          end = data.indexOf(10, start)
+        ) {
           values.push(JSON.parse(data.toString('utf8', start, end)) as string)
           start = end + 1
         }
         carry = Buffer.from(data.subarray(start))
       }
-      if (values.length !== count || carry.length > 0) throw new Error(`${path}: column ${name} is damaged`)
+      // What was read past the column's last line belongs to the next column.
+      position -= carry.length
       strings[name] = values
     }
     return { json: header.json, numbers, strings }
