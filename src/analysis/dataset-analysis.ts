@@ -851,7 +851,7 @@ export class DatasetAnalysis {
         names: this.canonicalNames.get(c) ?? []
       })
     }
-    // Resolved keys by hash53: a million-entry Map of strings would cost some 100 MB more.
+    // Resolved keys by hash53 in a typed table, not a Map keyed by the strings themselves.
     const byKey = new Hash53Index(raw.order.length)
     const keys: string[] = []
     const table = new KeyTable(raw.order.length)

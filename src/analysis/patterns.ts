@@ -180,7 +180,7 @@ function shingleSets(keys: readonly string[], size: number): ShingleSets {
     offsets[i + 1] = used
   }
   // Exactly sized and shared: the signature helper thread reads it without a copy, and the oversized buffer
-  // it grew in is let go (at 1M rows, some 150 MB less at the peak).
+  // it grew in is let go.
   const shared = new Uint32Array(new SharedArrayBuffer(used * Uint32Array.BYTES_PER_ELEMENT))
   shared.set(data.subarray(0, used))
   return { data: shared, offsets }
