@@ -27,6 +27,7 @@ import { Hash53Counter, Hash53Flags, Hash53Index } from './hash-table.js'
 import { effectiveCount } from './pattern-stats.js'
 import { clusterPatterns } from './patterns.js'
 import { ProperNounEvidence } from './proper-nouns.js'
+import { textSnippet } from './snippet.js'
 import {
   PendingRow,
   REALISM_SAMPLE_CAP,
@@ -93,19 +94,6 @@ export function validateShard(shard: Shard): void {
   }
 }
 
-/**
- * Cut to SNIPPET_LENGTH code points. Only the start of a long text is split into code points, so a huge
- * input costs no more than a short one.
- */
-function snippet(text: string): string {
-  const trimmed = text.trim()
-  if (trimmed.length <= SNIPPET_LENGTH) return trimmed
-  // 2L + 2 code units hold at least L + 1 code points, enough to know the text must be cut.
-  const points = Array.from(
-    trimmed.length > 2 * SNIPPET_LENGTH ? trimmed.slice(0, 2 * SNIPPET_LENGTH + 2) : trimmed
-  )
-  return points.length <= SNIPPET_LENGTH ? points.join('') : `${points.slice(0, SNIPPET_LENGTH).join('')}…`
-}
 
 /**
  * Rows kept by position, in ordinal order, column by column: each with the id of what it belongs to (its
@@ -623,7 +611,7 @@ export class DatasetAnalysis {
     if (view === BASE && this.canonicalExamples.get(baseSlot) === 0) {
       this.canonicalExamples.set(baseSlot, base.length + 1)
     }
-    text ??= snippet(row.input)
+    text ??= textSnippet(row.input, SNIPPET_LENGTH)
     this.examples[view]!.pushExample(canonical, ordinal, file, row.line, input, text)
     return text
   }

@@ -6,6 +6,8 @@
  * bounded prefix is read, so a 100 MB row costs no more than a short one.
  */
 export function textSnippet(text: string, maxLength: number): string {
+  // Most texts are short and untrimmed: they are their own snippet, with nothing to copy.
+  if (text.length <= maxLength && text.trim() === text) return text
   const start = text.trimStart()
   // A code point is at most two UTF-16 units, so this prefix holds at least maxLength + 1 code points if any.
   const points = Array.from(start.slice(0, 2 * maxLength + 2))
