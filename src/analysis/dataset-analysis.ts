@@ -1,6 +1,7 @@
 // One dataset, both commits: rows stream through `addBase` and then `addHead`, and `finish` turns the counts into
 // metrics. Nothing here keeps a row's text beyond a short example snippet; memory grows with the number of
-// distinct keys, not with the number of rows or bytes read.
+// distinct texts (contents, inputs, canonical texts), not with bytes read. A side's files are the ones given
+// to `addFile`.
 //
 // The state is kept per canonical text (not per template key) and every example carries the row's ordinal, so
 // that two analyses of disjoint shares of the rows can be merged into exactly the analysis of all of them (see
@@ -93,7 +94,6 @@ export function validateShard(shard: Shard): void {
     throw new Error(`a shard index must be an integer from 0 to ${shard.count - 1}, got ${shard.index}`)
   }
 }
-
 
 /**
  * Rows kept by position, in ordinal order, column by column: each with the id of what it belongs to (its
@@ -431,7 +431,7 @@ export class DatasetAnalysis {
     this.sides[side].measured = { ...this.sides[side].measured, distinct2: value }
   }
 
-  /** Records a file as part of a side even when it yields no rows. */
+  /** Records a file as part of a side (rows do not add their files: the caller names each file once). */
   addFile(side: Side, file: string): void {
     this.sides[side].files.add(file)
   }
@@ -513,7 +513,6 @@ export class DatasetAnalysis {
    */
   private measure(side: Side, row: Row, digest: RowDigest | undefined): number | null {
     const state = this.sides[side]
-    state.files.add(row.file)
     state.compression?.add(row.input)
     if (state.distinct2) {
       this.normalised = normalisedKey(row.input)
