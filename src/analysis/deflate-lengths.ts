@@ -1,5 +1,5 @@
 // Raw-deflated sizes of chunks, computed on a second thread and read synchronously. The compression meter
-// deflates up to 64 MiB per side; on the main thread that took about 4 s of a million-row check, time the
+// deflates up to 16 MiB per side (64 MiB when this was written); on the main thread that took about 4 s of a million-row check, time the
 // other core can take while the main thread goes on parsing. The worker only returns sizes, so the result is
 // the same number the main thread would compute (same zlib, same input, same dictionary).
 
