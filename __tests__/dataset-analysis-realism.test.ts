@@ -14,7 +14,7 @@ function rows(pairs: TextPair[], provenance: Provenance, file = 'd.jsonl'): Row[
     input,
     output,
     provenance,
-    content: JSON.stringify([input, output, provenance])
+    contentHash: hash53(JSON.stringify([input, output, provenance]))
   }))
 }
 
@@ -83,7 +83,7 @@ describe('DatasetAnalysis realism', () => {
   it('uses the reference when the dataset has no real rows, and its own rates when there is none', () => {
     const reference = new RealismSample()
     for (const r of rows(humanPairs(40), 'real', 'ref.jsonl'))
-      reference.add(r, r.input, r.output, hash53(r.content))
+      reference.add(r, r.input, r.output, r.contentHash)
     const synthetic = rows(generatedPairs(40), 'synthetic')
     const withReference = analyse(synthetic, [], {
       sampleSize: 5000,

@@ -1,3 +1,4 @@
+import { hash53 } from '../src/analysis/hash.js'
 import { describe, expect, it } from '@jest/globals'
 import { DatasetAnalysis } from '../src/analysis/dataset-analysis.js'
 import { DEFAULT_PATTERNS } from '../src/config/defaults.js'
@@ -12,7 +13,7 @@ function row(input: string, provenance: Provenance = 'unknown', output = ''): Ro
     input,
     output,
     provenance,
-    content: JSON.stringify([input, output, provenance])
+    contentHash: hash53(JSON.stringify([input, output, provenance]))
   }
 }
 

@@ -20,7 +20,7 @@ function row(file: string, line: number, input: string): Row {
     input,
     output: '',
     provenance: 'unknown',
-    content: JSON.stringify([file, line, input])
+    contentHash: hash53(JSON.stringify([file, line, input]))
   }
 }
 
@@ -232,7 +232,7 @@ function leakFixture(): { indexes: EvalIndex[]; rows: CheckedRow[] } {
 /** Splits rows into disjoint shards by a hash of the row, so every shard's ordinals interleave. */
 function shardsOf(rows: readonly CheckedRow[], count: number): CheckedRow[][] {
   const shards: CheckedRow[][] = Array.from({ length: count }, () => [])
-  for (const r of rows) shards[hash53(r.row.content) % count]!.push(r)
+  for (const r of rows) shards[r.row.contentHash % count]!.push(r)
   return shards
 }
 

@@ -2,6 +2,7 @@
 // (any bytes), the key cascade (any texts) and the markdown escaping (any string). Each property runs a bounded
 // number of cases from a fixed seed, so the suite stays fast and a failure reproduces.
 
+import { hash53 } from '../src/analysis/hash.js'
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { DatasetAnalysis } from '../src/analysis/dataset-analysis.js'
@@ -163,7 +164,7 @@ const row = (text: string, line: number): Row => ({
   input: text,
   output: '',
   provenance: 'unknown',
-  content: JSON.stringify([text, line])
+  contentHash: hash53(JSON.stringify([text, line]))
 })
 
 describe('the key cascade', () => {

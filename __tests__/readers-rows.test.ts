@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { readRecords } from '../src/readers/records.js'
-import { readRows, stableJson, type RowItem } from '../src/readers/rows.js'
+import { readRows, type RowItem } from '../src/readers/rows.js'
 import { collect, fixture, oneChunk, utf8 } from './fixtures/readers/byte-sources.js'
 import { tinyParquet } from './fixtures/readers/tiny-parquet.js'
 
@@ -29,7 +29,7 @@ describe('readRows', () => {
         input: 'Capital of France?',
         output: 'Paris.',
         provenance: 'real',
-        content: expect.any(String)
+        contentHash: expect.any(Number)
       }
     })
     expect(items[1]).toEqual({
@@ -55,8 +55,8 @@ describe('readRows', () => {
     const items = await collect(
       readRows(oneChunk(utf8([a, b, c].join('\n'))), { file: 'x.jsonl', format: 'jsonl' })
     )
-    const contents = items.map(item => (item.kind === 'row' ? item.row.content : ''))
-    expect(contents[0]).toBe('{"meta":{"a":[{"x":1,"y":2}],"b":1},"prompt":"p","response":"r"}')
+    const contents = items.map(item => (item.kind === 'row' ? item.row.contentHash : -1))
+    expect(contents[0]).toBeGreaterThanOrEqual(0)
     expect(contents[1]).toBe(contents[0])
     expect(contents[2]).not.toBe(contents[0])
   })
@@ -121,31 +121,5 @@ describe('readRows', () => {
       [1, 'Hello?', 'real'],
       [2, 'Bye?', 'synthetic']
     ])
-  })
-})
-
-describe('stableJson', () => {
-  it('sorts keys at every depth and keeps array order', () => {
-    expect(stableJson({ b: [3, { d: 1, c: 2 }], a: 'x', u: undefined })).toBe(
-      '{"a":"x","b":[3,{"c":2,"d":1}]}'
-    )
-    expect(stableJson([2, 1])).not.toBe(stableJson([1, 2]))
-  })
-
-  it('gives the same string for records in sorted and in any other key order', () => {
-    const sorted = JSON.parse('{"a":1,"b":{"c":[true,null,"é"],"d":2.5},"e":"x"}') as unknown
-    const shuffled = JSON.parse('{"e":"x","b":{"d":2.5,"c":[true,null,"é"]},"a":1}') as unknown
-    expect(stableJson(shuffled)).toBe(stableJson(sorted))
-    expect(stableJson(sorted)).toBe('{"a":1,"b":{"c":[true,null,"é"],"d":2.5},"e":"x"}')
-    // Integer-like keys are listed first by JavaScript, but sort as strings.
-    expect(stableJson(JSON.parse('{"9":0,"10":1}'))).toBe('{"10":1,"9":0}')
-  })
-
-  it('writes values JSON.stringify treats differently the way the sorting path does', () => {
-    expect(stableJson({ a: 10n, b: [undefined, 1] })).toBe('{"a":10,"b":[null,1]}')
-    expect(stableJson(undefined)).toBe('null')
-    expect(stableJson({ a: new Date(0) })).toBe('{"a":{}}')
-    const bare = Object.assign(Object.create(null) as Record<string, unknown>, { b: 1, a: 2 })
-    expect(stableJson(bare)).toBe('{"a":2,"b":1}')
   })
 })

@@ -288,7 +288,7 @@ describe('RealismSample', () => {
       input: 'hello there',
       output: 'hi',
       provenance: 'real',
-      content: '{}'
+      contentHash: 0
     }
     sample.add(row, row.input, row.output, 1)
     expect(sample.sampledRows()[0]!.ref).toEqual({ file: 'x.jsonl', line: 3 })

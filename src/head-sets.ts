@@ -2,7 +2,6 @@
 // added training rows must not repeat, and the reference of real rows for the realism report.
 
 import { EvalIndex } from './analysis/eval-leakage.js'
-import { hash53 } from './analysis/hash.js'
 import { RealismSample } from './analysis/realism/realism-sample.js'
 import { globMatcher } from './config/glob-matcher.js'
 import type { Config, RowSetConfig } from './config/types.js'
@@ -91,7 +90,7 @@ export async function readReference(
     reference,
     files,
     blobs,
-    row => sample.add(row, row.input, row.output, hash53(row.content)),
+    row => sample.add(row, row.input, row.output, row.contentHash),
     log
   )
   log(

@@ -23,8 +23,8 @@ export interface Row extends RowRef {
   /** The model side: completion, response, answer, or the assistant turns of a chat. */
   output: string
   provenance: Provenance
-  /** A stable description of the whole record, used to tell unchanged rows from changed ones. */
-  content: string
+  /** A hash of the whole record, equal for equal records whatever their key order (see readers/content-hash.ts). */
+  contentHash: number
 }
 
 export type FindingKind =

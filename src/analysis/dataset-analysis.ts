@@ -70,10 +70,9 @@ const PROVENANCE_INDEX: Record<Provenance, 0 | 1 | 2> = { real: 0, synthetic: 1,
 
 /**
  * What the analysis computes from a row's texts, when a reading thread already computed it (see
- * readers/row-stream.ts): the hashes of its content, input, normalised input and canonical text.
+ * readers/row-stream.ts): the hashes of its input, normalised input and canonical text.
  */
 export interface RowDigest {
-  content: number
   exactInput: number
   normalisedInput: number
   canonical: number
@@ -444,7 +443,7 @@ export class DatasetAnalysis {
   addBase(row: Row, digest?: RowDigest): void {
     if (this.headStarted) throw new Error('base rows must all be added before head rows')
     const ordinal = this.ordinal++
-    const content = this.measure('base', row, digest)
+    const content = this.measure('base', row)
     if (content === null) {
       this.normalised = null
       return
@@ -466,7 +465,7 @@ export class DatasetAnalysis {
   addHead(row: Row, digest?: RowDigest): (AddedRowKeys & { ordinal: number }) | null {
     this.headStarted = true
     const ordinal = this.ordinal++
-    const content = this.measure('head', row, digest)
+    const content = this.measure('head', row)
     if (content === null) {
       this.normalised = null
       return null
@@ -511,14 +510,14 @@ export class DatasetAnalysis {
    * What every shard measures of every row: the side's compression and distinct-2 where this shard measures
    * them. Returns the row's content hash when this shard owns the row, else null.
    */
-  private measure(side: Side, row: Row, digest: RowDigest | undefined): number | null {
+  private measure(side: Side, row: Row): number | null {
     const state = this.sides[side]
     state.compression?.add(row.input)
     if (state.distinct2) {
       this.normalised = normalisedKey(row.input)
       state.distinct2.add(this.normalised)
     }
-    const content = digest ? digest.content : hash53(row.content)
+    const content = row.contentHash
     return this.shard.count === 1 || content % this.shard.count === this.shard.index ? content : null
   }
 

@@ -35,7 +35,7 @@ export function hash53(text: string, seed = 0): number {
 }
 
 /** The two lanes mixed into one 53-bit number: the last step of every hash53 variant here. */
-function final53(h1: number, h2: number): number {
+export function final53(h1: number, h2: number): number {
   h1 = imul(h1 ^ (h1 >>> 16), 0x85ebca6b) ^ imul(h2 ^ (h2 >>> 13), 0xc2b2ae35)
   h2 = imul(h2 ^ (h2 >>> 16), 0x85ebca6b) ^ imul(h1 ^ (h1 >>> 13), 0xc2b2ae35)
   h1 ^= h1 >>> 16

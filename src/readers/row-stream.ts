@@ -183,10 +183,9 @@ function* unpack(batch: Batch, file: string): Generator<StreamItem> {
         input: batch.inputs[row]!,
         output: batch.outputs[row]!,
         provenance: PROVENANCES[batch.provenance[row]!]!,
-        content: ''
+        contentHash: batch.hashes[h]!
       },
       digest: {
-        content: batch.hashes[h]!,
         exactInput: batch.hashes[h + 1]!,
         normalisedInput: batch.hashes[h + 2]!,
         canonical: batch.hashes[h + 3]!
@@ -257,7 +256,7 @@ class Digester {
 
   /** Writes the row's four hashes at `at` (only the content hash for a row another shard owns). */
   digest(row: Row, job: FileJob, hashes: Float64Array, at: number): void {
-    const content = hash53(row.content)
+    const content = row.contentHash
     hashes[at] = content
     const owned = job.shard.count === 1 || content % job.shard.count === job.shard.index
     if (!owned && !job.distinct2) return
