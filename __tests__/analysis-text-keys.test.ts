@@ -185,6 +185,50 @@ describe('templateScan: the worked examples', () => {
     for (const text of pairs) expect(templateScan(text)).toEqual(templateScan(`${text} §`))
   })
 
+  it('finds number words in ASCII text as the Unicode path does, compounds and boundaries included', () => {
+    expect(key('Twenty-five cats and one hundred and five dogs')).toBe('<n> cats and <n> dogs')
+    expect(key("one's twenty-fives four' x-one hundred\nand two")).toBe("one's <n> - fives four x - <n>")
+    // Random texts of number words, separators and near-misses: the ASCII scanner against the regex path.
+    const pieces = [
+      'one',
+      'Two',
+      'THREE',
+      'twenty',
+      'five',
+      'hundred',
+      'Hundreds',
+      'thousand',
+      'and',
+      'AND',
+      'first',
+      'dozen',
+      'fiver',
+      'x',
+      '5',
+      '-',
+      '--',
+      ' ',
+      '  ',
+      '\n',
+      '\t',
+      "'",
+      "'s",
+      '.',
+      ',',
+      'a',
+      '_',
+      '\uE005'
+    ]
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 14 }), parts => {
+        // Framed by words, so a quoted span is never the whole text with or without the §.
+        const text = `x ${parts.join('')} x`
+        expect(templateScan(text)).toEqual(templateScan(`${text} §`))
+      }),
+      { numRuns: 3000 }
+    )
+  })
+
   it('cannot be fooled by private-use characters posing as slots', () => {
     expect(key('a\uE005b')).toBe('a b')
   })

@@ -195,8 +195,10 @@ export function templateScan(text: string): TemplateScan {
   if (prepared.includes('@')) prepared = prepared.replace(EMAIL_PATTERN, MARK_EMAIL)
   if (MAY_OPEN_QUOTE.test(prepared)) prepared = maskWholeTextAware(prepared, QUOTED_SPAN, MARK_QUOTE)
   if (MAY_HOLD_DIGIT.test(prepared)) prepared = prepared.replace(NUMBER_PATTERN, MARK_NUMBER)
-  prepared = prepared.replace(NUMBER_WORD_PATTERN, MARK_NUMBER)
-  return NOT_ASCII_OR_SENTINEL.test(prepared) ? scanTokens(prepared) : scanAsciiTokens(prepared)
+  // The ASCII scanner finds number words itself, as whole tokens: the same spans NUMBER_WORD_PATTERN masks,
+  // without running that pattern (a lookbehind at every position) over every prompt.
+  if (!NOT_ASCII_OR_SENTINEL.test(prepared)) return scanAsciiTokens(prepared)
+  return scanTokens(prepared.replace(NUMBER_WORD_PATTERN, MARK_NUMBER))
 }
 // What each pattern cannot match without: a URL has `://` or `www.` (in any case), a quoted span opens with one
 // of its marks, a number has a decimal digit.
@@ -244,10 +246,11 @@ function scanTokens(prepared: string): TemplateScan {
 }
 
 /**
- * The tokens of TOKEN_PATTERN in text of ASCII characters and slot sentinels only: there a word is ASCII
- * letters and digits joined by single apostrophes (the only ASCII characters in \p{L}, \p{N} and \p{M}),
- * no CJK character occurs, and a sentence ends at a line break, or at . ! ? : before white space, a closing
- * quote or bracket, or the end.
+ * The tokens of TOKEN_PATTERN in text of ASCII characters and slot sentinels only, after NUMBER_WORD_PATTERN:
+ * there a word is ASCII letters and digits joined by single apostrophes (the only ASCII characters in \p{L},
+ * \p{N} and \p{M}), no CJK character occurs, and a sentence ends at a line break, or at . ! ? : before white
+ * space, a closing quote or bracket, or the end. A number word, or a compound of them (twenty-five, hundred
+ * and five), becomes one number slot, as NUMBER_WORD_PATTERN would have masked it.
  */
 function scanAsciiTokens(prepared: string): TemplateScan {
   const scan = new TokenScan()
@@ -261,8 +264,16 @@ function scanAsciiTokens(prepared: string): TemplateScan {
         if (prepared.charCodeAt(end) !== APOSTROPHE || !isAsciiWordChar(prepared.charCodeAt(end + 1))) break
         end += 2
       }
-      scan.word(prepared.slice(i, end))
-      i = end
+      const word = prepared.slice(i, end)
+      // NUMBER_WORD_PATTERN's lookbehind and lookahead: no apostrophe just before or after (a word character
+      // cannot be there, the token being maximal).
+      if (prepared.charCodeAt(i - 1) !== APOSTROPHE && isNumberWordAt(prepared, end, word)) {
+        scan.slot(MARK_NUMBER)
+        i = numberWordsEnd(prepared, end, word)
+      } else {
+        scan.word(word)
+        i = end
+      }
       continue
     }
     if (c >= FIRST_MARK && c <= LAST_MARK) scan.slot(prepared.charAt(i))
@@ -275,6 +286,52 @@ function scanAsciiTokens(prepared: string): TemplateScan {
   return scan.result()
 }
 
+const NUMBER_WORD_SET = new Set(
+  NUMBER_WORDS.split('|').flatMap(word =>
+    word.endsWith('s?') ? [word.slice(0, -2), word.slice(0, -1)] : [word]
+  )
+)
+/** The number words after which `and` continues a number (`hundred and five`). */
+const SCALE_WORDS = new Set(['hundred', 'thousand', 'million', 'billion'])
+/** ASCII white space, as \s matches it there. */
+const WHITE_SPACE_CODES = new Set([...' \t\n\v\f\r'].map(c => c.charCodeAt(0)))
+
+/** Whether `word`, a whole token ending at `end`, is a number word that NUMBER_WORD_PATTERN may end on. */
+function isNumberWordAt(text: string, end: number, word: string): boolean {
+  return text.charCodeAt(end) !== APOSTROPHE && NUMBER_WORD_SET.has(word.toLowerCase())
+}
+
+/**
+ * Where a run of number words that starts with `word` (ending at `end`) ends: NUMBER_WORD_PATTERN's repeat,
+ * a hyphen or `\s+and\s+` after a scale word, then a whole number word not followed by an apostrophe.
+ */
+function numberWordsEnd(text: string, end: number, word: string): number {
+  let last = word.toLowerCase()
+  for (;;) {
+    let next = end
+    if (text.charCodeAt(next) === HYPHEN) next++
+    else if (SCALE_WORDS.has(last)) {
+      next = afterWhiteSpace(text, next)
+      if (next === end || text.slice(next, next + 3).toLowerCase() !== 'and') return end
+      const afterAnd = afterWhiteSpace(text, next + 3)
+      if (afterAnd === next + 3) return end
+      next = afterAnd
+    } else return end
+    let wordEnd = next
+    while (wordEnd < text.length && isAsciiWordChar(text.charCodeAt(wordEnd))) wordEnd++
+    const candidate = text.slice(next, wordEnd)
+    if (wordEnd === next || !isNumberWordAt(text, wordEnd, candidate)) return end
+    end = wordEnd
+    last = candidate.toLowerCase()
+  }
+}
+
+function afterWhiteSpace(text: string, at: number): number {
+  while (WHITE_SPACE_CODES.has(text.charCodeAt(at))) at++
+  return at
+}
+
+const HYPHEN = 0x2d
 const FIRST_MARK = MARK_CODE.charCodeAt(0)
 const LAST_MARK = MARK_NUMBER.charCodeAt(0)
 const LINE_FEED = 0x0a
