@@ -126,9 +126,13 @@ const LOWER_CASE_BIT = 0x20
 
 /** A 32-bit hash of a string, as an unsigned integer. */
 export function hash32(text: string, seed = 0): number {
+  return hash32OfSlice(text, 0, text.length, seed)
+}
+
+/** hash32 of `text.slice(start, end)`, without building the slice. */
+export function hash32OfSlice(text: string, start: number, end: number, seed = 0): number {
   let h = 0x811c9dc5 ^ seed
-  const length = text.length
-  for (let i = 0; i < length; i++) {
+  for (let i = start; i < end; i++) {
     h = imul(h ^ charCodeAt.call(text, i), 0x01000193)
   }
   h ^= h >>> 16

@@ -1,8 +1,7 @@
 import type { PatternParameters } from '../config/types.js'
 import { lshBandHashes } from './band-hashes.js'
 import { jaccardAtLeast, shingles } from './minhash.js'
-import { hash32 } from './hash.js'
-import { isSlot } from './text-keys.js'
+import { hash32OfSlice } from './hash.js'
 import { UnionFind } from './union-find.js'
 import { DEFAULT_PATTERNS } from '../config/defaults.js'
 
@@ -276,38 +275,115 @@ const MIN_OCCURRENCES_FOR_SWAP = 2
 const MAX_TOKENS_FOR_ONE_WORD_SWAP = 256
 /** Stands for the swapped word in the masked-key hash. */
 const SWAPPED_WORD = 0x5bd1e995
-const OPERATORS = new Set(['+', '-', '*', '/', '=', '^', '<', '>'])
 
 function joinOneWordSwaps(keys: readonly string[], components: UnionFind): void {
   // The hash of a key is a sum of one mixed term per (token, position), in two independent 32-bit lanes, so
   // masking a word subtracts its terms and adds the mask's: O(tokens) per key whatever the number of words.
   // Masked hashes are then radix-sorted and equal ones joined; no map of millions of entries is needed.
-  const masked = new MaskedHashes(keys.length)
-  const wordHashes = new Uint32Array(MAX_TOKENS_FOR_ONE_WORD_SWAP)
-  const wordPositions = new Uint16Array(MAX_TOKENS_FOR_ONE_WORD_SWAP)
+  //
+  // A key gives one masked hash per distinct word: about 9.8 million at a million rows, 12 bytes each plus as
+  // much again to sort them, the largest allocation of a check. Almost all of them match nothing. So they are
+  // computed twice: the first pass only marks each first hash in a bit filter (and a second filter once seen
+  // again), the second keeps the hashes whose mark was seen twice. Those are every hash with an equal partner
+  // and a few that share a filter bit by chance; the exact comparison below sorts the rest out, so the joins
+  // are the same as with every hash kept.
+  const masks = new SwapMasks()
+  const filter = new SeenTwice(keys.length * EXPECTED_MASKS_PER_KEY)
   for (let i = 0; i < keys.length; i++) {
-    const tokens = keys[i]!.split(' ')
-    const length = tokens.length
-    if (length > MAX_TOKENS_FOR_ONE_WORD_SWAP) continue
-    let sum1 = length
-    let sum2 = length
-    let words = 0
-    for (let t = 0; t < length; t++) {
-      const token = tokens[t]!
-      const h = hash32(token)
-      sum1 = (sum1 + positionTerm(h, t, LANE_1)) | 0
-      sum2 = (sum2 + positionTerm(h, t, LANE_2)) | 0
-      if (token.length === 0 || isSlot(token) || OPERATORS.has(token)) continue
-      // Insertion by word hash, so the occurrences of one word end up adjacent; keys are short.
-      let at = words++
-      while (at > 0 && wordHashes[at - 1]! > h) {
-        wordHashes[at] = wordHashes[at - 1]!
-        wordPositions[at] = wordPositions[at - 1]!
-        at--
-      }
-      wordHashes[at] = h
-      wordPositions[at] = t
+    const count = masks.of(keys[i]!)
+    for (let m = 0; m < count; m++) filter.add(masks.hash1[m]!)
+  }
+  const candidates = new MaskedHashes(1024)
+  for (let i = 0; i < keys.length; i++) {
+    const count = masks.of(keys[i]!)
+    for (let m = 0; m < count; m++) {
+      const hash1 = masks.hash1[m]!
+      if (filter.seenTwice(hash1)) candidates.push(hash1, masks.hash2[m]!, i)
     }
+  }
+  candidates.joinEqual(components)
+}
+
+/** Sizes the filter: about this many masked hashes per key, and 8 filter bits per hash. */
+const EXPECTED_MASKS_PER_KEY = 16
+const FILTER_BITS_PER_HASH = 8
+/** 2^27 bits: two 16 MiB filters at most, however many keys (a fuller filter only keeps more candidates). */
+const MAX_FILTER_BITS_LOG2 = 27
+
+/** Which 32-bit hashes were seen at least twice, up to collisions in a bit per (hash >>> shift). */
+class SeenTwice {
+  private readonly once: Int32Array
+  private readonly twice: Int32Array
+  private readonly shift: number
+
+  constructor(expected: number) {
+    const bits = Math.min(
+      MAX_FILTER_BITS_LOG2,
+      Math.max(10, Math.ceil(Math.log2(Math.max(1, expected * FILTER_BITS_PER_HASH))))
+    )
+    this.shift = 32 - bits
+    this.once = new Int32Array(2 ** (bits - 5))
+    this.twice = new Int32Array(2 ** (bits - 5))
+  }
+
+  add(hash: number): void {
+    const bit = hash >>> this.shift
+    const word = bit >>> 5
+    const mask = 1 << (bit & 31)
+    if (this.once[word]! & mask) this.twice[word]! |= mask
+    else this.once[word]! |= mask
+  }
+
+  seenTwice(hash: number): boolean {
+    const bit = hash >>> this.shift
+    return (this.twice[bit >>> 5]! & (1 << (bit & 31))) !== 0
+  }
+}
+
+/**
+ * The masked hashes of one key at a time (see joinOneWordSwaps): for each distinct word, the key's hash with
+ * that word swapped for a stand-in wherever it occurs. Tokens are read as ranges of the key, with no strings
+ * or arrays built per key.
+ */
+class SwapMasks {
+  readonly hash1 = new Uint32Array(MAX_TOKENS_FOR_ONE_WORD_SWAP)
+  readonly hash2 = new Uint32Array(MAX_TOKENS_FOR_ONE_WORD_SWAP)
+  private readonly wordHashes = new Uint32Array(MAX_TOKENS_FOR_ONE_WORD_SWAP)
+  private readonly wordPositions = new Uint16Array(MAX_TOKENS_FOR_ONE_WORD_SWAP)
+
+  /** Writes the key's masked hashes to hash1 and hash2 and returns how many there are. */
+  of(key: string): number {
+    const { wordHashes, wordPositions } = this
+    let sum1 = 0
+    let sum2 = 0
+    let words = 0
+    let length = 0
+    // The tokens of key.split(' '), empty ones included.
+    for (let start = 0; ; length++) {
+      if (length === MAX_TOKENS_FOR_ONE_WORD_SWAP) return 0
+      const space = key.indexOf(' ', start)
+      const end = space === -1 ? key.length : space
+      const h = hash32OfSlice(key, start, end)
+      sum1 = (sum1 + positionTerm(h, length, LANE_1)) | 0
+      sum2 = (sum2 + positionTerm(h, length, LANE_2)) | 0
+      if (isWordToken(key, start, end)) {
+        // Insertion by word hash, so the occurrences of one word end up adjacent; keys are short.
+        let at = words++
+        while (at > 0 && wordHashes[at - 1]! > h) {
+          wordHashes[at] = wordHashes[at - 1]!
+          wordPositions[at] = wordPositions[at - 1]!
+          at--
+        }
+        wordHashes[at] = h
+        wordPositions[at] = length
+      }
+      if (space === -1) break
+      start = space + 1
+    }
+    length++
+    sum1 = (sum1 + length) | 0
+    sum2 = (sum2 + length) | 0
+    let count = 0
     for (let start = 0; start < words;) {
       const word = wordHashes[start]!
       let end = start
@@ -321,13 +397,26 @@ function joinOneWordSwaps(keys: readonly string[], components: UnionFind): void 
           (masked2 - positionTerm(word, position, LANE_2) + positionTerm(SWAPPED_WORD, position, LANE_2)) | 0
       }
       if (end - start >= MIN_OCCURRENCES_FOR_SWAP || length >= MIN_TOKENS_FOR_ONE_WORD_SWAP) {
-        masked.push(masked1 >>> 0, masked2 >>> 0, i)
+        this.hash1[count] = masked1 >>> 0
+        this.hash2[count] = masked2 >>> 0
+        count++
       }
       start = end
     }
+    return count
   }
-  masked.joinEqual(components)
 }
+
+/** Whether `key.slice(start, end)` is a word: not empty, not a slot (`<n>`) and not an operator. */
+function isWordToken(key: string, start: number, end: number): boolean {
+  const size = end - start
+  if (size === 0) return false
+  if (size === 1) return !OPERATOR_CODES.has(key.charCodeAt(start))
+  return !(size > 2 && key.charCodeAt(start) === LESS_THAN && key.charCodeAt(end - 1) === GREATER_THAN)
+}
+const OPERATOR_CODES = new Set([...'+-*/=^<>'].map(c => c.charCodeAt(0)))
+const LESS_THAN = 0x3c
+const GREATER_THAN = 0x3e
 
 const LANE_1 = 0x27d4eb2f
 const LANE_2 = 0x165667b1
