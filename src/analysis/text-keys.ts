@@ -264,14 +264,13 @@ function scanAsciiTokens(prepared: string): TemplateScan {
         if (prepared.charCodeAt(end) !== APOSTROPHE || !isAsciiWordChar(prepared.charCodeAt(end + 1))) break
         end += 2
       }
-      const word = prepared.slice(i, end)
       // NUMBER_WORD_PATTERN's lookbehind and lookahead: no apostrophe just before or after (a word character
       // cannot be there, the token being maximal).
-      if (prepared.charCodeAt(i - 1) !== APOSTROPHE && isNumberWordAt(prepared, end, word)) {
+      if (prepared.charCodeAt(i - 1) !== APOSTROPHE && isNumberWordAt(prepared, i, end)) {
         scan.slot(MARK_NUMBER)
-        i = numberWordsEnd(prepared, end, word)
+        i = numberWordsEnd(prepared, i, end)
       } else {
-        scan.word(word)
+        scan.word(prepared.slice(i, end))
         i = end
       }
       continue
@@ -286,31 +285,55 @@ function scanAsciiTokens(prepared: string): TemplateScan {
   return scan.result()
 }
 
-const NUMBER_WORD_SET = new Set(
-  NUMBER_WORDS.split('|').flatMap(word =>
-    word.endsWith('s?') ? [word.slice(0, -2), word.slice(0, -1)] : [word]
-  )
-)
+/**
+ * The number words of NUMBER_WORD_PATTERN by length and first letter: a token is looked up without building
+ * its lower-case copy, and most words are turned away by their shape alone.
+ */
+const NUMBER_WORDS_BY_SHAPE = new Map<number, string[]>()
+const LOWER_CASE_BIT = 0x20
+for (const pattern of NUMBER_WORDS.split('|')) {
+  for (const word of pattern.endsWith('s?') ? [pattern.slice(0, -2), pattern.slice(0, -1)] : [pattern]) {
+    const shape = shapeOf(word.length, word.charCodeAt(0))
+    NUMBER_WORDS_BY_SHAPE.set(shape, [...(NUMBER_WORDS_BY_SHAPE.get(shape) ?? []), word])
+  }
+}
+
+function shapeOf(length: number, firstCode: number): number {
+  return length * 128 + (firstCode | LOWER_CASE_BIT)
+}
+
+/** Whether `text.slice(start, end)` is a number word in any case (ASCII: setting 0x20 lower-cases a letter). */
+function isNumberWordRange(text: string, start: number, end: number): boolean {
+  const candidates = NUMBER_WORDS_BY_SHAPE.get(shapeOf(end - start, text.charCodeAt(start)))
+  if (candidates === undefined) return false
+  next: for (const word of candidates) {
+    for (let k = 1; k < word.length; k++) {
+      if ((text.charCodeAt(start + k) | LOWER_CASE_BIT) !== word.charCodeAt(k)) continue next
+    }
+    return true
+  }
+  return false
+}
+
 /** The number words after which `and` continues a number (`hundred and five`). */
 const SCALE_WORDS = new Set(['hundred', 'thousand', 'million', 'billion'])
 /** ASCII white space, as \s matches it there. */
 const WHITE_SPACE_CODES = new Set([...' \t\n\v\f\r'].map(c => c.charCodeAt(0)))
 
-/** Whether `word`, a whole token ending at `end`, is a number word that NUMBER_WORD_PATTERN may end on. */
-function isNumberWordAt(text: string, end: number, word: string): boolean {
-  return text.charCodeAt(end) !== APOSTROPHE && NUMBER_WORD_SET.has(word.toLowerCase())
+/** Whether the whole token `text.slice(start, end)` is a number word that NUMBER_WORD_PATTERN may end on. */
+function isNumberWordAt(text: string, start: number, end: number): boolean {
+  return text.charCodeAt(end) !== APOSTROPHE && isNumberWordRange(text, start, end)
 }
 
 /**
- * Where a run of number words that starts with `word` (ending at `end`) ends: NUMBER_WORD_PATTERN's repeat,
- * a hyphen or `\s+and\s+` after a scale word, then a whole number word not followed by an apostrophe.
+ * Where a run of number words that starts with the one at `start` to `end` ends: NUMBER_WORD_PATTERN's
+ * repeat, a hyphen or `\s+and\s+` after a scale word, then a whole number word not followed by an apostrophe.
  */
-function numberWordsEnd(text: string, end: number, word: string): number {
-  let last = word.toLowerCase()
+function numberWordsEnd(text: string, start: number, end: number): number {
   for (;;) {
     let next = end
     if (text.charCodeAt(next) === HYPHEN) next++
-    else if (SCALE_WORDS.has(last)) {
+    else if (SCALE_WORDS.has(text.slice(start, end).toLowerCase())) {
       next = afterWhiteSpace(text, next)
       if (next === end || text.slice(next, next + 3).toLowerCase() !== 'and') return end
       const afterAnd = afterWhiteSpace(text, next + 3)
@@ -319,10 +342,9 @@ function numberWordsEnd(text: string, end: number, word: string): number {
     } else return end
     let wordEnd = next
     while (wordEnd < text.length && isAsciiWordChar(text.charCodeAt(wordEnd))) wordEnd++
-    const candidate = text.slice(next, wordEnd)
-    if (wordEnd === next || !isNumberWordAt(text, wordEnd, candidate)) return end
+    if (wordEnd === next || !isNumberWordAt(text, next, wordEnd)) return end
+    start = next
     end = wordEnd
-    last = candidate.toLowerCase()
   }
 }
 
