@@ -78,6 +78,12 @@ export interface RowDigest {
   canonical: number
 }
 
+/**
+ * The digest of a head row whose content is a base row's: the analysis takes the hashes it computed for that
+ * base row (see readers/row-stream.ts, where most head rows of a pull request are this).
+ */
+export const BASE_ROW_DIGEST: RowDigest = Object.freeze({ exactInput: -1, normalisedInput: -1, canonical: -1 })
+
 /** Which rows an analysis owns: those whose content hash is `index` modulo `count`. */
 export interface Shard {
   index: number
@@ -374,6 +380,10 @@ export class DatasetAnalysis {
   private contentIndex = new Hash53Index()
   private contentRemaining = new GrowableInt32()
   private contentInput = new GrowableFloat64()
+  // And, for the base rows read in this run, their normalised input hash and canonical class, for head rows
+  // that come with BASE_ROW_DIGEST. Neither is saved or merged: a base loaded from a cache was not read here.
+  private contentNormalised = new GrowableFloat64()
+  private contentCanonical = new GrowableInt32()
   /** Added rows by exact input hash, to pair them with removed rows of the same input ("changed"). */
   private addedInputs = new Hash53Counter()
   // Added rows by normalised input hash, with the first rows of each, to find those duplicating a base row
@@ -448,11 +458,15 @@ export class DatasetAnalysis {
       this.normalised = null
       return
     }
-    const { exactInput } = this.observe('base', row, ordinal, digest)
+    const { exactInput, normalisedInput, canonical } = this.observe('base', row, ordinal, content, digest)
     const id = this.contentIndex.idOf(content)
     if (id === this.contentRemaining.length) {
       this.contentRemaining.push(1)
       this.contentInput.push(exactInput)
+      if (this.contentCanonical.length === id) {
+        this.contentNormalised.push(normalisedInput)
+        this.contentCanonical.push(canonical)
+      }
     } else {
       this.contentRemaining.add(id, 1)
     }
@@ -470,7 +484,13 @@ export class DatasetAnalysis {
       this.normalised = null
       return null
     }
-    const { exactInput, normalisedInput, canonical, file, text } = this.observe('head', row, ordinal, digest)
+    const { exactInput, normalisedInput, canonical, file, text } = this.observe(
+      'head',
+      row,
+      ordinal,
+      content,
+      digest
+    )
     const id = this.contentIndex.find(content)
     const unchanged = id >= 0 && this.contentRemaining.get(id) > 0
     if (this.samples) this.sample(this.samples, row, content, unchanged)
@@ -534,15 +554,21 @@ export class DatasetAnalysis {
     ;(unchanged ? samples.existing : samples.added).offer(row, key, make)
   }
 
-  private observe(side: Side, row: Row, ordinal: number, digest: RowDigest | undefined) {
+  private observe(side: Side, row: Row, ordinal: number, content: number, digest: RowDigest | undefined) {
     const state = this.sides[side]
     state.rows++
     const p = PROVENANCE_INDEX[row.provenance]
     state.provenance[p]++
     let exactInput: number
     let normalisedInput: number
-    let canonicalHash: number
-    if (digest) {
+    let canonicalHash = 0
+    let canonical = -1
+    const known = digest === BASE_ROW_DIGEST ? this.contentIndex.find(content) : -1
+    if (known >= 0 && known < this.contentCanonical.length) {
+      exactInput = this.contentInput.get(known)
+      normalisedInput = this.contentNormalised.get(known)
+      canonical = this.contentCanonical.get(known)
+    } else if (digest && digest !== BASE_ROW_DIGEST) {
       ;({ exactInput, normalisedInput, canonical: canonicalHash } = digest)
     } else {
       exactInput = hash53(row.input)
@@ -558,7 +584,7 @@ export class DatasetAnalysis {
     // the template key of the first row seen in it. Otherwise `HOW DO I ...` (all words capitalised, so all
     // masked as names) would leave the pattern of `how do i ...` although it is a normalised duplicate, and
     // the unique counts could grow down the levels.
-    const canonical = this.canonicalIndex.idOf(canonicalHash)
+    if (canonical < 0) canonical = this.canonicalIndex.idOf(canonicalHash)
     if (canonical === this.canonicalFirst.length) {
       const scan = templateScan(row.input)
       this.canonicalFirst.push(ordinal)
@@ -723,6 +749,8 @@ export class DatasetAnalysis {
     this.contentIndex = new Hash53Index(16)
     this.contentRemaining = new GrowableInt32(16)
     this.contentInput = new GrowableFloat64(16)
+    this.contentNormalised = new GrowableFloat64(16)
+    this.contentCanonical = new GrowableInt32(16)
     this.addedInputs = new Hash53Counter(16)
     this.addedNormalised = new Hash53Index(16)
     this.addedNormalisedCount = new GrowableInt32(16)

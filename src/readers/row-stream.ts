@@ -8,9 +8,10 @@
 
 import { fileURLToPath } from 'node:url'
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads'
-import type { RowDigest, Shard } from '../analysis/dataset-analysis.js'
+import { BASE_ROW_DIGEST, type RowDigest, type Shard } from '../analysis/dataset-analysis.js'
 import { DistinctN } from '../analysis/diversity.js'
 import { hash53 } from '../analysis/hash.js'
+import { Hash53Set } from '../analysis/hash-table.js'
 import { canonicalKeyOfNormalised, normalisedKey } from '../analysis/text-keys.js'
 import type { FieldsConfig, ProvenanceConfig } from '../config/types.js'
 import { BlobStore } from '../git/blobs.js'
@@ -185,11 +186,13 @@ function* unpack(batch: Batch, file: string): Generator<StreamItem> {
         provenance: PROVENANCES[batch.provenance[row]!]!,
         contentHash: batch.hashes[h]!
       },
-      digest: {
-        exactInput: batch.hashes[h + 1]!,
-        normalisedInput: batch.hashes[h + 2]!,
-        canonical: batch.hashes[h + 3]!
-      }
+      digest: Number.isNaN(batch.hashes[h + 1])
+        ? BASE_ROW_DIGEST
+        : {
+            exactInput: batch.hashes[h + 1]!,
+            normalisedInput: batch.hashes[h + 2]!,
+            canonical: batch.hashes[h + 3]!
+          }
     }
     row++
   }
@@ -246,23 +249,39 @@ export async function runRowWorker(): Promise<void> {
   }
 }
 
-/** What the reading thread keeps of a dataset: distinct-2 per side, over every row in order. */
+/**
+ * What the reading thread keeps of a dataset: distinct-2 per side, over every row in order, and the content
+ * hashes of the base rows it digested.
+ */
 class Digester {
   private distinct = { base: new DistinctN(2), head: new DistinctN(2) }
+  private baseContents = new Hash53Set()
 
   reset(): void {
     this.distinct = { base: new DistinctN(2), head: new DistinctN(2) }
+    this.baseContents = new Hash53Set()
   }
 
-  /** Writes the row's four hashes at `at` (only the content hash for a row another shard owns). */
+  /**
+   * Writes the row's four hashes at `at`: only the content hash for a row another shard owns, and the content
+   * hash then NaN for a head row whose content is a base row's (the analysis has that row's hashes already).
+   * Most head rows are unchanged, and their text hashing was the larger part of this thread's work while the
+   * main thread waited for head rows.
+   */
   digest(row: Row, job: FileJob, hashes: Float64Array, at: number): void {
     const content = row.contentHash
     hashes[at] = content
     const owned = job.shard.count === 1 || content % job.shard.count === job.shard.index
     if (!owned && !job.distinct2) return
-    const normalised = normalisedKey(row.input)
+    const known = owned && job.side === 'head' && this.baseContents.has(content)
+    if (owned && job.side === 'base') this.baseContents.add(content)
+    const normalised = known && !job.distinct2 ? '' : normalisedKey(row.input)
     if (job.distinct2) this.distinct[job.side].add(normalised)
     if (!owned) return
+    if (known) {
+      hashes[at + 1] = Number.NaN
+      return
+    }
     const canonical = hash53(canonicalKeyOfNormalised(normalised))
     hashes[at + 1] = hash53(row.input)
     hashes[at + 2] = hash53(normalised)
