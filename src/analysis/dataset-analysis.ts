@@ -82,7 +82,11 @@ export interface RowDigest {
  * The digest of a head row whose content is a base row's: the analysis takes the hashes it computed for that
  * base row (see readers/row-stream.ts, where most head rows of a pull request are this).
  */
-export const BASE_ROW_DIGEST: RowDigest = Object.freeze({ exactInput: -1, normalisedInput: -1, canonical: -1 })
+export const BASE_ROW_DIGEST: RowDigest = Object.freeze({
+  exactInput: -1,
+  normalisedInput: -1,
+  canonical: -1
+})
 
 /** Which rows an analysis owns: those whose content hash is `index` modulo `count`. */
 export interface Shard {
@@ -477,6 +481,7 @@ export class DatasetAnalysis {
    * left unmatched) and this shard owns it, for checks on added rows such as eval-set leakage; null otherwise.
    */
   addHead(row: Row, digest?: RowDigest): (AddedRowKeys & { ordinal: number }) | null {
+    if (!this.headStarted) this.closeBase()
     this.headStarted = true
     const ordinal = this.ordinal++
     const content = this.measure('head', row)
@@ -859,12 +864,13 @@ export class DatasetAnalysis {
   /** Folds keys that resolve to the same text: counts added, examples of the earlier key first. */
   private resolveKeys(raw: { order: number[]; table: KeyTable }): Resolved {
     const evidence = new ProperNounEvidence()
+    const none: string[] = []
     for (let c = 0; c < this.canonicalFirst.length; c++) {
-      evidence.observe({
-        key: this.keyStrings[this.canonicalKey.get(c)]!,
-        names: this.canonicalNames.get(c) ?? []
-      })
+      evidence.observeKey(this.keyStrings[this.canonicalKey.get(c)]!, this.canonicalNames.get(c) ?? none)
     }
+    // The names were kept for this evidence alone (about 50 MB at a million rows): they go before the
+    // resolved keys are built.
+    this.canonicalNames.clear()
     // Resolved keys by hash53 in a typed table, not a Map keyed by the strings themselves.
     const byKey = new Hash53Index(raw.order.length)
     const keys: string[] = []
@@ -902,6 +908,18 @@ export class DatasetAnalysis {
       pattern.keys.push(k)
     }
     return patterns
+  }
+
+  /**
+   * Turns the base side's running measures into their figures once head rows start: the distinct-2 set alone
+   * holds up to 2 million n-gram hashes (32 MB), which the head side's reading need not carry.
+   */
+  private closeBase(): void {
+    const base = this.sides.base
+    if (base.compression) base.measured = { ...base.measured, compressionRatio: base.compression.result() }
+    if (base.distinct2) base.measured = { ...base.measured, distinct2: base.distinct2.result() }
+    base.compression = null
+    base.distinct2 = null
   }
 
   private diversityOf(state: SideState): { compressionRatio: number | null; distinct2: number | null } {

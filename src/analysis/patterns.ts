@@ -160,29 +160,31 @@ interface ShingleSets {
   offsets: Int32Array
 }
 
-/** Room for this many shingles per key is reserved up front; prompts' keys average fewer. */
-const INITIAL_SHINGLES_PER_KEY = 16
-
 function shingleSets(keys: readonly string[], size: number): ShingleSets {
+  // Sized once, in shared memory, for the most shingles the keys can have (a key of t tokens has at most
+  // t - size + 1, and at least one): the signature helper thread reads it without a copy, and no buffer is
+  // grown and copied. Growing it took three buffers at once (old, doubled and shared), some 150 MB at a million
+  // rows, at the moment memory peaked. Repeated shingles within a key leave a little of it unused.
+  let bound = 0
+  for (const key of keys) bound += Math.max(1, tokenCount(key) - size + 1)
+  const data = new Uint32Array(new SharedArrayBuffer(Math.max(1, bound) * Uint32Array.BYTES_PER_ELEMENT))
   const offsets = new Int32Array(keys.length + 1)
-  let data = new Uint32Array(Math.max(INITIAL_SHINGLES_PER_KEY, keys.length * INITIAL_SHINGLES_PER_KEY))
   let used = 0
   for (let i = 0; i < keys.length; i++) {
     const set = shingles(keys[i]!, size)
-    if (used + set.length > data.length) {
-      const grown = new Uint32Array(Math.max(data.length * 2, used + set.length))
-      grown.set(data.subarray(0, used))
-      data = grown
-    }
     data.set(set, used)
     used += set.length
     offsets[i + 1] = used
   }
-  // Exactly sized and shared: the signature helper thread reads it without a copy, and the oversized buffer
-  // it grew in is let go.
-  const shared = new Uint32Array(new SharedArrayBuffer(used * Uint32Array.BYTES_PER_ELEMENT))
-  shared.set(data.subarray(0, used))
-  return { data: shared, offsets }
+  return { data: data.subarray(0, used), offsets }
+}
+
+/** The number of tokens of a key (its words between single spaces; none in the empty key). */
+function tokenCount(key: string): number {
+  if (key === '') return 0
+  let count = 1
+  for (let at = key.indexOf(' '); at !== -1; at = key.indexOf(' ', at + 1)) count++
+  return count
 }
 
 /** Joins the verified pairs of one bucket at a time; scratch arrays are reused across buckets. */

@@ -262,6 +262,11 @@ class Digester {
     this.baseContents = new Hash53Set()
   }
 
+  /** The base side's distinct-2 was sent with its last file: its n-gram set (up to 32 MB) can go. */
+  closeBase(): void {
+    this.distinct.base = new DistinctN(2)
+  }
+
   /**
    * Writes the row's four hashes at `at`: only the content hash for a row another shard owns, and the content
    * hash then NaN for a head row whose content is a base row's (the analysis has that row's hashes already).
@@ -303,6 +308,7 @@ async function readJob(
 ): Promise<void> {
   const port = parentPort!
   if (job.newDataset) digester.reset()
+  if (job.side === 'head') digester.closeBase()
   let batch = newBatch()
   let rows = 0
   let items = 0
