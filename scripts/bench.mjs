@@ -622,9 +622,9 @@ const header = [
   'read MB',
   'check s',
   'rows/s',
-  'RSS MB',
+  'RSS MiB',
   'parse s',
-  'parse RSS MB',
+  'parse RSS MiB',
   'ratio',
   'ND recall',
   'ND precision'
@@ -649,7 +649,7 @@ const widths = header.map((_, c) => Math.max(...table.map(row => row[c].length))
 const rssSource = hasGnuTime
   ? 'GNU time -v (maximum resident set size)'
   : "the child's process.resourceUsage().maxRSS"
-console.log(`dataset-guard bench: ${machine.cores} x ${machine.cpu}, ${machine.memoryGb} GB`)
+console.log(`dataset-guard bench: ${machine.cores} x ${machine.cpu}, ${machine.memoryGb} GiB`)
 console.log(`Node ${machine.node}, ${machine.os}; peak RSS from ${rssSource}`)
 console.log(`runs per figure: ${runs} (the median run)${stale ? '; dist/ is OLDER than src/' : ''}`)
 for (const row of table) {
@@ -667,7 +667,7 @@ for (const r of results) {
 }
 for (const r of results) {
   const rows = r.rows.toLocaleString('en-US')
-  const rss = kb => (kb === null ? '-' : `${(kb / 1024).toFixed(0)} MB`)
+  const rss = kb => (kb === null ? '-' : `${(kb / 1024).toFixed(0)} MiB`)
   if (r.sharded) {
     const s = r.sharded
     const slowest = Math.max(...s.shards.map(x => x.wallMs))
