@@ -1,6 +1,6 @@
 import { hash53 } from '../src/analysis/hash.js'
 import { describe, expect, it } from '@jest/globals'
-import { DatasetAnalysis } from '../src/analysis/dataset-analysis.js'
+import { BASE_ROW_DIGEST, DatasetAnalysis, type RowDigest } from '../src/analysis/dataset-analysis.js'
 import { DEFAULT_PATTERNS } from '../src/config/defaults.js'
 import type { Provenance, Row } from '../src/types.js'
 
@@ -70,6 +70,23 @@ describe('DatasetAnalysis', () => {
       return a.finish({ base: false, head: true }).head!.unique
     }
     expect(run([...inputs].reverse())).toEqual(run(inputs))
+  })
+
+  it('takes a head row sent as a repeat of a base row (BASE_ROW_DIGEST) from that base row, and is unchanged by it', () => {
+    const base = ['What is 2 + 2?', 'HOW DO I REVERT', 'Alice has 3 apples.', 'Tom met Bob.'].map(t => row(t))
+    // Head: every base row again (one of them twice), two new rows, and a new row wrongly marked as a repeat,
+    // which must be read as a new row, not matched to anything.
+    const head = [...base, base[1]!, row('What is 7 + 3?'), row('Bob has 4 apples.'), row('Brand new text')]
+    const run = (digestOf: (r: Row, i: number) => RowDigest | undefined): string => {
+      const analysis = new DatasetAnalysis({ ...DEFAULT_PATTERNS })
+      for (const r of base) analysis.addBase(r)
+      head.forEach((r, i) => analysis.addHead(r, digestOf(r, i)))
+      return JSON.stringify(analysis.finish({ base: true, head: true }))
+    }
+    const plain = run(() => undefined)
+    const marked = run((r, i) => (i < base.length + 1 || i === head.length - 1 ? BASE_ROW_DIGEST : undefined))
+    expect(marked).toBe(plain)
+    expect(JSON.parse(plain).change).toMatchObject({ added: 4, unchanged: 4, removed: 0 })
   })
 
   it('refuses base rows after head rows, since the diff depends on the order', () => {
