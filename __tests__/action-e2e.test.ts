@@ -257,6 +257,12 @@ describe('the action on a pull request', () => {
     )
     expect(Number(run.outputs['real-fraction'])).toBeLessThan(0.7)
     expect(run.outputs['novel-pattern-ratio']).toMatch(/^0\.\d{4}$/)
+    const separability = report.datasets[0]?.realism?.realVsSynthetic?.separability
+    expect(separability).toEqual(expect.any(Number))
+    expect(run.outputs['synthetic-separability']).toBe(separability?.toFixed(4))
+    // No eval sets are configured here: the leak count is empty, not 0.
+    expect(report.datasets[0]?.leakage).toBeNull()
+    expect(run.outputs['eval-leaks']).toBe('')
     expect(run.summary).toContain('## dataset-guard: ❌ failed')
     expect(detailsBalanced(run.summary)).toBe(true)
     expect(run.stdout).toMatch(

@@ -13,7 +13,10 @@ import {
   buildRule,
   buildSide,
   buildChange,
-  buildMix
+  buildComparison,
+  buildLeakage,
+  buildMix,
+  buildRealism
 } from './helpers/report-builder.js'
 
 const failing = buildReport()
@@ -60,11 +63,15 @@ describe('actionOutputs', () => {
       datasets: [
         buildDataset('a.jsonl', {
           head: buildSide({ uniquePatternRatio: 0.52, mix: buildMix(70, 30) }),
-          change: buildChange({ novelPatternRatio: 0.5 })
+          change: buildChange({ novelPatternRatio: 0.5 }),
+          realism: buildRealism({ realVsSynthetic: buildComparison({ separability: 0.61 }) }),
+          leakage: buildLeakage({ exact: 2, normalised: 1, nearDuplicate: 0 })
         }),
         buildDataset('b.jsonl', {
           head: buildSide({ uniquePatternRatio: 0.04123, mix: buildMix(90, 10) }),
-          change: buildChange({ novelPatternRatio: null })
+          change: buildChange({ novelPatternRatio: null }),
+          realism: buildRealism({ realVsSynthetic: buildComparison({ separability: 0.93456 }) }),
+          leakage: buildLeakage({ exact: 0, normalised: 0, nearDuplicate: 4 })
         }),
         buildDataset('gone.jsonl', { head: null, change: buildChange({ novelPatternRatio: null }) })
       ]
@@ -73,7 +80,9 @@ describe('actionOutputs', () => {
       passed: 'false',
       'unique-pattern-ratio': '0.0412',
       'real-fraction': '0.7000',
-      'novel-pattern-ratio': '0.5000'
+      'novel-pattern-ratio': '0.5000',
+      'synthetic-separability': '0.9346',
+      'eval-leaks': '7'
     })
     expect(actionOutputs(report, 'never').passed).toBe('true')
   })
@@ -83,7 +92,9 @@ describe('actionOutputs', () => {
       passed: 'true',
       'unique-pattern-ratio': '',
       'real-fraction': '',
-      'novel-pattern-ratio': ''
+      'novel-pattern-ratio': '',
+      'synthetic-separability': '',
+      'eval-leaks': ''
     })
   })
 })

@@ -30,24 +30,38 @@ function lowest(values: (number | null | undefined)[]): string {
   return known.length === 0 ? '' : Math.min(...known).toFixed(RATIO_DIGITS)
 }
 
+function highest(values: (number | null | undefined)[]): string {
+  const known = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v))
+  return known.length === 0 ? '' : Math.max(...known).toFixed(RATIO_DIGITS)
+}
+
 export interface ActionOutputs {
   passed: string
   'unique-pattern-ratio': string
   'real-fraction': string
   'novel-pattern-ratio': string
+  'synthetic-separability': string
+  'eval-leaks': string
 }
 
 /**
- * The step's outputs. With several datasets each metric is the lowest over them: the one closest to failing,
- * which is what a follow-up step usually asks about. The JSON report has every dataset's numbers.
+ * The step's outputs. With several datasets each metric is the one closest to failing, which is what a
+ * follow-up step usually asks about: the lowest ratio, the highest separability, and the leaks of every dataset
+ * added up. The JSON report has every dataset's numbers.
  */
 export function actionOutputs(report: Report, failOn: FailOn): ActionOutputs {
   const heads = report.datasets.map(d => d.head)
+  const leakages = report.datasets.flatMap(d => (d.leakage ? [d.leakage] : []))
   return {
     passed: String(!stepFails(report.verdict, failOn)),
     'unique-pattern-ratio': lowest(heads.map(h => h?.uniquePatternRatio)),
     'real-fraction': lowest(heads.map(h => h?.mix.realFraction)),
-    'novel-pattern-ratio': lowest(report.datasets.map(d => d.change.novelPatternRatio))
+    'novel-pattern-ratio': lowest(report.datasets.map(d => d.change.novelPatternRatio)),
+    'synthetic-separability': highest(report.datasets.map(d => d.realism?.realVsSynthetic?.separability)),
+    'eval-leaks':
+      leakages.length === 0
+        ? ''
+        : String(leakages.reduce((sum, l) => sum + l.exact + l.normalised + l.nearDuplicate, 0))
   }
 }
 
