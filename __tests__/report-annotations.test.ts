@@ -10,6 +10,7 @@ import {
   buildChange,
   buildDataset,
   buildFinding,
+  buildLeakage,
   buildPattern,
   buildReport,
   buildRule
@@ -137,6 +138,35 @@ describe('reportAnnotations', () => {
       'Repeated pattern warning',
       'Repeated pattern warning'
     ])
+  })
+
+  it('puts each kept eval leak on its training row, at the level its rule gave', () => {
+    const leakage = buildLeakage()
+    const dataset = buildDataset('data/train.jsonl', {
+      leakage,
+      change: buildChange({ largestAddedPatterns: [] })
+    })
+    const annotations = reportAnnotations(
+      buildReport({
+        datasets: [dataset],
+        verdict: {
+          results: [
+            buildRule({ dataset: 'data/train.jsonl', rule: 'max-eval-leaks', outcome: 'fail' }),
+            buildRule({ dataset: 'data/train.jsonl', rule: 'max-eval-near-duplicates', outcome: 'warn' })
+          ]
+        }
+      })
+    ).filter(a => a.title.startsWith('Added row repeats an eval row'))
+    expect(annotations.map(a => [a.path, a.line, a.level])).toEqual([
+      ['data/train.jsonl', 1201, 'failure'],
+      ['data/train.jsonl', 1202, 'failure'],
+      ['data/train.jsonl', 1203, 'warning']
+    ])
+    expect(annotations[0]?.title).toBe('Added row repeats an eval row of gsm8k-test in data/train.jsonl')
+    expect(annotations[0]?.message).toContain(
+      'matches eval/test.jsonl:1 of the eval set gsm8k-test word for word'
+    )
+    expect(annotations[2]?.message).toContain('nearly (template similarity 0.62)')
   })
 
   it('orders by level, then whole files, then patterns by size, then single rows', () => {

@@ -1,7 +1,15 @@
 // Which rows get an annotation, in what order, with what words. Pure: a Report in, plain annotation data out;
 // src/github/ sends them 50 per request, and the fallback prints the ten of each kind that matter most.
 
-import type { DatasetReport, Finding, PatternSummary, Report, RowRef, RuleResult } from '../types.js'
+import type {
+  DatasetReport,
+  EvalLeak,
+  Finding,
+  PatternSummary,
+  Report,
+  RowRef,
+  RuleResult
+} from '../types.js'
 import { plainText } from './escape.js'
 import { formatCount, formatPercent } from './format.js'
 import { ANNOTATION_TITLE_MAX_CHARS, WORKFLOW_ANNOTATIONS_PER_KIND } from './github-limits.js'
@@ -45,14 +53,17 @@ const LEVEL_RANK: Record<AnnotationLevel, number> = { failure: 0, warning: 1, no
 
 // Within a level: whole-file problems first (they hide every row of the file), then repeated patterns (one
 // annotation speaks for many rows), then single rows.
-type CandidateKind = 'invalid-file' | 'lfs-pointer' | 'pattern' | 'invalid-row' | 'duplicate' | 'skipped-file'
+// Leaks come before other single rows: one row can spoil an eval set's scores.
+type CandidateKind =
+  'invalid-file' | 'lfs-pointer' | 'pattern' | 'leak' | 'invalid-row' | 'duplicate' | 'skipped-file'
 const KIND_RANK: Record<CandidateKind, number> = {
   'invalid-file': 0,
   'lfs-pointer': 1,
   pattern: 2,
-  'invalid-row': 3,
-  duplicate: 4,
-  'skipped-file': 5
+  leak: 3,
+  'invalid-row': 4,
+  duplicate: 5,
+  'skipped-file': 6
 }
 
 interface Candidate {
@@ -65,6 +76,8 @@ interface Candidate {
 
 const PATTERN_RULES = ['min-unique-pattern-ratio', 'max-unique-pattern-ratio-drop', 'min-novel-pattern-ratio']
 const DUPLICATE_RULES = ['max-duplicate-share']
+const EXACT_LEAK_RULES = ['max-eval-leaks']
+const NEAR_LEAK_RULES = ['max-eval-near-duplicates']
 
 /** The level a dataset's rules give their annotations: failure when one of them failed, and so on. */
 function levelFromRules(results: RuleResult[], dataset: string, rules: string[]): AnnotationLevel {
@@ -200,7 +213,31 @@ function datasetCandidates(report: Report, d: DatasetReport): Omit<Candidate, 'o
       )
     })
   }
+  for (const leak of d.leakage?.leaks ?? []) {
+    const level = levelFromRules(
+      results,
+      d.name,
+      leak.kind === 'near-duplicate' ? NEAR_LEAK_RULES : EXACT_LEAK_RULES
+    )
+    out.push({ kind: 'leak', weight: 1, annotation: leakAnnotation(d, leak, level) })
+  }
   return out
+}
+
+function leakAnnotation(d: DatasetReport, leak: EvalLeak, level: AnnotationLevel): Annotation {
+  const how =
+    leak.kind === 'exact'
+      ? 'word for word'
+      : leak.kind === 'normalised'
+        ? 'once case and spacing are folded'
+        : `nearly (template similarity ${leak.similarity.toFixed(2)})`
+  return annotationAt(
+    leak.row,
+    level,
+    `Added row repeats an eval row of ${leak.evalSet} in ${d.name}`,
+    `This added row matches ${where(leak.evalRow)} of the eval set ${leak.evalSet} ${how}. ` +
+      'Trained on, it makes that eval measure memory instead of skill.'
+  )
 }
 
 function compareCandidates(a: Candidate, b: Candidate): number {
