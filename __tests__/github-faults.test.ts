@@ -135,6 +135,20 @@ describe('retries', () => {
   })
 })
 
+describe('a comment created but whose answer is lost', () => {
+  it('is not left twice when the retried create posts it again', async () => {
+    standIn.fail({ operation: CREATE_COMMENT, status: 0, reset: true, applied: true, times: 1 })
+    const target = { issueNumber: 7, marker: MARKER, author: 'github-actions[bot]' }
+    const result = await upsertStickyComment(client, repo, target, `${MARKER}\nreport`)
+    // The first POST was written and its answer dropped; the retry wrote a second comment.
+    expect(standIn.callsTo(CREATE_COMMENT)).toHaveLength(2)
+    expect(result).toMatchObject({ action: 'created', duplicatesDeleted: 1 })
+    const left = standIn.comments.filter(c => c.issueNumber === 7)
+    expect(left).toHaveLength(1)
+    expect(result.url).toContain(String(left[0]?.id))
+  })
+})
+
 describe('a comment deleted while it is updated', () => {
   it('is posted again instead of failing', async () => {
     const old = standIn.addComment(3, 'github-actions[bot]', `${MARKER}\nold`, 'Bot')

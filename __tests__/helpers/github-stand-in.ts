@@ -231,6 +231,11 @@ export interface Fault {
   headers?: Record<string, string>
   /** Drop the connection without answering (a connection reset); `status` is then only recorded. */
   reset?: boolean
+  /**
+   * With `reset`: carry the request out first, then drop the connection, as when GitHub has written the
+   * comment but the answer is lost on the way back.
+   */
+  applied?: boolean
 }
 
 export interface StoredCheckRun {
@@ -456,6 +461,8 @@ export class GitHubStandIn {
     )
     if (fault !== undefined) {
       if (fault.times !== undefined) fault.times--
+      if (fault.reset === true && fault.applied === true)
+        return { ...this.respond(route, call, params, url), reset: true }
       return {
         status: fault.status,
         body: errorBody(fault.status, fault.message ?? 'Stand-in fault'),

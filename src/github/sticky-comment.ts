@@ -81,7 +81,11 @@ export async function upsertStickyComment(
       issue_number: target.issueNumber,
       body
     })
-    return { action: 'created', url: data.html_url, duplicatesDeleted }
+    // A create retried after a lost answer (see client.ts) may have been written twice, and a racing run may
+    // have posted too: keep the comment just created and delete any other of ours, so one remains.
+    const others = (await ownMarkedComments(client, repo, target)).filter(c => c.id !== data.id)
+    const extra = await deleteAll(client, repo, others)
+    return { action: 'created', url: data.html_url, duplicatesDeleted: duplicatesDeleted + extra }
   }
   if (first === undefined) {
     if (!create) return { action: 'none', url: null, duplicatesDeleted }
