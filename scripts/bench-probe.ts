@@ -2,7 +2,7 @@
 //
 //   parse-only REPO BLOB...  the floor the check is compared with: the same blobs streamed from one
 //                            `git cat-file --batch` and every line parsed by the project's JSONL reader, nothing
-//                            else (no text fields, provenance, content string or analysis).
+//                            else (no text fields, provenance, content hash or analysis).
 //   near-dup FILE            pair recall and precision of the near-duplicate stage on a JSONL sample: the rows'
 //                            resolved template keys are clustered as the check clusters them, and every pair of
 //                            distinct keys is compared by exact shingle Jaccard.

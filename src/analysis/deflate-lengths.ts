@@ -1,7 +1,7 @@
 // Raw-deflated sizes of chunks, computed on a second thread and read synchronously. The compression meter
-// deflates up to 16 MiB per side (64 MiB when this was written); on the main thread that took about 4 s of a million-row check, time the
-// other core can take while the main thread goes on parsing. The worker only returns sizes, so the result is
-// the same number the main thread would compute (same zlib, same input, same dictionary).
+// deflates up to 16 MiB per side; at the 64 MiB it once took, that was about 4 s of a million-row check on the
+// main thread, time the other core can take while the main thread goes on parsing. The worker only returns
+// sizes, so the result is the same number the main thread would compute (same zlib, input and dictionary).
 
 import { Worker } from 'node:worker_threads'
 import { deflateRawSync } from 'node:zlib'
