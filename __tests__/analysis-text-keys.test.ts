@@ -335,6 +335,17 @@ describe('ProperNounEvidence', () => {
     )
   })
 
+  it('drops the sentence-start marks of a key without proper nouns, wherever the marks are', () => {
+    const piece = fc.constantFrom('^what', 'what', '^', '^a', 'a', '<n>', '+', '', '^^', 'x^y')
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 8 }), pieces => {
+        const key = pieces.join(' ')
+        expect(new ProperNounEvidence().resolveKey(key)).toBe(key.replace(/(^| )\^([^ ]+)/g, '$1$2'))
+      }),
+      { numRuns: 2000 }
+    )
+  })
+
   it('folds a resolved name into a neighbouring name slot and pools possessives', () => {
     const keys = resolvedKeys(["Alice Smith went home. It was Alice's idea.", 'we saw Alice'])
     expect(keys[0]).toBe('<name> went home it was <name> idea')
