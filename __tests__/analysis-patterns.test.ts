@@ -24,7 +24,7 @@ const fixture = (name: string): string[] =>
 function rowPatterns(texts: string[], params: PatternParameters = DEFAULT_PATTERN_PARAMETERS): number[] {
   const evidence = new ProperNounEvidence()
   const scans = texts.map(templateScan)
-  for (const scan of scans) evidence.observe(scan)
+  for (const scan of scans) evidence.observe(scan.key, scan.names)
   const keyIds = new Map<string, number>()
   const rowKeys = scans.map(scan => {
     const key = evidence.resolveKey(scan.key)
@@ -332,7 +332,7 @@ describe('clusterPatterns: recovering known templates', () => {
     const rows = labelledRows(1)
     const evidence = new ProperNounEvidence()
     const scans = rows.map(row => templateScan(row.text))
-    for (const scan of scans) evidence.observe(scan)
+    for (const scan of scans) evidence.observe(scan.key, scan.names)
     expect(new Set(scans.map(scan => evidence.resolveKey(scan.key))).size).toBeGreaterThan(500)
   })
 })

@@ -22,7 +22,7 @@ const key = (text: string): string => templateScan(text).key
 function resolvedKeys(texts: string[]): string[] {
   const evidence = new ProperNounEvidence()
   const scans = texts.map(templateScan)
-  for (const scan of scans) evidence.observe(scan)
+  for (const scan of scans) evidence.observe(scan.key, scan.names)
   return scans.map(scan => evidence.resolveKey(scan.key))
 }
 
@@ -323,7 +323,7 @@ describe('ProperNounEvidence', () => {
         const evidence = new ProperNounEvidence()
         const reference = new Reference()
         for (const s of scans) {
-          evidence.observe(s)
+          evidence.observe(s.key, s.names)
           reference.observe(s)
         }
         for (const word of ['a', 'bob', "bob's", "bob'", "'", "'s", 's', '<>', 'é']) {

@@ -866,7 +866,7 @@ export class DatasetAnalysis {
     const evidence = new ProperNounEvidence()
     const none: string[] = []
     for (let c = 0; c < this.canonicalFirst.length; c++) {
-      evidence.observeKey(this.keyStrings[this.canonicalKey.get(c)]!, this.canonicalNames.get(c) ?? none)
+      evidence.observe(this.keyStrings[this.canonicalKey.get(c)]!, this.canonicalNames.get(c) ?? none)
     }
     // The names were kept for this evidence alone (about 50 MB at a million rows): they go before the
     // resolved keys are built.

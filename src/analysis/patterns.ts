@@ -2,6 +2,7 @@ import type { PatternParameters } from '../config/types.js'
 import { lshBandHashes } from './band-hashes.js'
 import { jaccardAtLeast, shingles } from './minhash.js'
 import { hash32OfSlice } from './hash.js'
+import { isWordTokenAt } from './text-keys.js'
 import { UnionFind } from './union-find.js'
 import { DEFAULT_PATTERNS } from '../config/defaults.js'
 
@@ -368,7 +369,7 @@ class SwapMasks {
       const h = hash32OfSlice(key, start, end)
       sum1 = (sum1 + positionTerm(h, length, LANE_1)) | 0
       sum2 = (sum2 + positionTerm(h, length, LANE_2)) | 0
-      if (isWordToken(key, start, end)) {
+      if (isWordTokenAt(key, start, end)) {
         // Insertion by word hash, so the occurrences of one word end up adjacent; keys are short.
         let at = words++
         while (at > 0 && wordHashes[at - 1]! > h) {
@@ -408,17 +409,6 @@ class SwapMasks {
     return count
   }
 }
-
-/** Whether `key.slice(start, end)` is a word: not empty, not a slot (`<n>`) and not an operator. */
-function isWordToken(key: string, start: number, end: number): boolean {
-  const size = end - start
-  if (size === 0) return false
-  if (size === 1) return !OPERATOR_CODES.has(key.charCodeAt(start))
-  return !(size > 2 && key.charCodeAt(start) === LESS_THAN && key.charCodeAt(end - 1) === GREATER_THAN)
-}
-const OPERATOR_CODES = new Set([...'+-*/=^<>'].map(c => c.charCodeAt(0)))
-const LESS_THAN = 0x3c
-const GREATER_THAN = 0x3e
 
 const LANE_1 = 0x27d4eb2f
 const LANE_2 = 0x165667b1

@@ -1,6 +1,6 @@
 import { hash53, hash53OfSlice } from './hash.js'
 import { Hash53Counter } from './hash-table.js'
-import { SENTENCE_START_MARK, SLOT_NAME, nameStem, pushFolded, type TemplateScan } from './text-keys.js'
+import { SENTENCE_START_MARK, SLOT_NAME, isWordTokenAt, nameStem, pushFolded } from './text-keys.js'
 
 /**
  * Below this share of lower-case uses a word seen capitalised mid-sentence is a proper noun. English writes
@@ -18,19 +18,15 @@ export class ProperNounEvidence {
   private readonly lowerCaseUses = new Hash53Counter()
   private readonly capitalisedUses = new Hash53Counter()
 
-  observe(scan: TemplateScan): void {
-    this.observeKey(scan.key, scan.names)
-  }
-
-  /** observe, without a scan object per call (a million of them at a million rows). */
-  observeKey(key: string, names: readonly string[]): void {
+  /** Counts one canonical text's key and the names its scan saw (a TemplateScan's `key` and `names`). */
+  observe(key: string, names: readonly string[]): void {
     // Each plain word of the key (the tokens between single spaces), hashed as hash53(nameStem(word)) from
     // its place in the key: no token array and no token strings for every row's key.
     const length = key.length
     for (let start = 0; start < length;) {
       let end = key.indexOf(' ', start)
       if (end === -1) end = length
-      if (isWordTokenAt(key, start, end))
+      if (isPlainWordAt(key, start, end))
         this.lowerCaseUses.increment(hash53OfSlice(key, start, stemEnd(key, start, end)))
       start = end + 1
     }
@@ -76,17 +72,9 @@ export class ProperNounEvidence {
  */
 const SENTENCE_START_WORD = /(^| )\^([^ ]+)/g
 
-/**
- * Whether `key.slice(start, end)` is a plain word of a template key: not empty, not a slot (`<...>`, more than
- * two characters), not an operator, not a sentence-start word.
- */
-function isWordTokenAt(key: string, start: number, end: number): boolean {
-  const length = end - start
-  if (length === 0) return false
-  const first = key.charCodeAt(start)
-  if (length > 2 && first === LESS_THAN && key.charCodeAt(end - 1) === GREATER_THAN) return false
-  if (first === SENTENCE_START) return false
-  return !(length === 1 && OPERATOR_CODES.has(first))
+/** A plain word of a template key (isWordTokenAt) that is not a sentence-start `^word`. */
+function isPlainWordAt(key: string, start: number, end: number): boolean {
+  return isWordTokenAt(key, start, end) && key.charCodeAt(start) !== SENTENCE_START
 }
 
 /** Where nameStem of `key.slice(start, end)` ends: before a final `'` or `'s`. */
@@ -98,9 +86,6 @@ function stemEnd(key: string, start: number, end: number): number {
   return end
 }
 
-const LESS_THAN = 0x3c
-const GREATER_THAN = 0x3e
 const SENTENCE_START = SENTENCE_START_MARK.charCodeAt(0)
 const APOSTROPHE = 0x27
 const LOWER_S = 0x73
-const OPERATOR_CODES = new Set([...'+-*/=^<>'].map(c => c.charCodeAt(0)))

@@ -418,6 +418,20 @@ export function isSlot(token: string): boolean {
 }
 
 /**
+ * Whether the token `key.slice(start, end)` of a template key is a word: not empty, not a slot (`<...>`, more
+ * than two characters, as isSlot) and not an operator. Read in place, with no token string built.
+ */
+export function isWordTokenAt(key: string, start: number, end: number): boolean {
+  const length = end - start
+  if (length === 0) return false
+  const first = key.charCodeAt(start)
+  if (length === 1) return !OPERATOR_CODES.has(first)
+  return !(length > 2 && first === LESS_THAN && key.charCodeAt(end - 1) === GREATER_THAN)
+}
+const LESS_THAN = 0x3c
+const GREATER_THAN = 0x3e
+
+/**
  * A word that can be a proper noun: starts with an upper-case letter and is not all capitals. Words in
  * capitals (NASA, JSON, or shouting) are kept as words, and so is the pronoun I, which English always
  * capitalises.
