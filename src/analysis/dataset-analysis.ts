@@ -462,7 +462,7 @@ export class DatasetAnalysis {
       this.normalised = null
       return
     }
-    const { exactInput, normalisedInput, canonical } = this.observe('base', row, ordinal, content, digest)
+    const { exactInput, normalisedInput, canonical } = this.observe('base', row, ordinal, digest, -1)
     const id = this.contentIndex.idOf(content)
     if (id === this.contentRemaining.length) {
       this.contentRemaining.push(1)
@@ -489,14 +489,14 @@ export class DatasetAnalysis {
       this.normalised = null
       return null
     }
+    const id = this.contentIndex.find(content)
     const { exactInput, normalisedInput, canonical, file, text } = this.observe(
       'head',
       row,
       ordinal,
-      content,
-      digest
+      digest,
+      digest === BASE_ROW_DIGEST ? id : -1
     )
-    const id = this.contentIndex.find(content)
     const unchanged = id >= 0 && this.contentRemaining.get(id) > 0
     if (this.samples) this.sample(this.samples, row, content, unchanged)
     if (unchanged) {
@@ -559,7 +559,8 @@ export class DatasetAnalysis {
     ;(unchanged ? samples.existing : samples.added).offer(row, key, make)
   }
 
-  private observe(side: Side, row: Row, ordinal: number, content: number, digest: RowDigest | undefined) {
+  /** `baseContent`: the id of the base content a BASE_ROW_DIGEST row repeats (-1 for any other row). */
+  private observe(side: Side, row: Row, ordinal: number, digest: RowDigest | undefined, baseContent: number) {
     const state = this.sides[side]
     state.rows++
     const p = PROVENANCE_INDEX[row.provenance]
@@ -568,11 +569,11 @@ export class DatasetAnalysis {
     let normalisedInput: number
     let canonicalHash = 0
     let canonical = -1
-    const known = digest === BASE_ROW_DIGEST ? this.contentIndex.find(content) : -1
-    if (known >= 0 && known < this.contentCanonical.length) {
-      exactInput = this.contentInput.get(known)
-      normalisedInput = this.contentNormalised.get(known)
-      canonical = this.contentCanonical.get(known)
+    // A base content loaded from a cache has no normalised hash or class here: such rows are hashed below.
+    if (baseContent >= 0 && baseContent < this.contentCanonical.length) {
+      exactInput = this.contentInput.get(baseContent)
+      normalisedInput = this.contentNormalised.get(baseContent)
+      canonical = this.contentCanonical.get(baseContent)
     } else if (digest && digest !== BASE_ROW_DIGEST) {
       ;({ exactInput, normalisedInput, canonical: canonicalHash } = digest)
     } else {
