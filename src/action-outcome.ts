@@ -25,15 +25,13 @@ export function stepFails(verdict: Verdict, failOn: FailOn): boolean {
 /** Output values are strings; a metric no dataset has is the empty string, which reads as false in `if:`. */
 const RATIO_DIGITS = 4
 
-function lowest(values: (number | null | undefined)[]): string {
+/** The lowest (or highest) known value, RATIO_DIGITS decimals; empty when no dataset has one. */
+function extreme(values: (number | null | undefined)[], pick: (...known: number[]) => number): string {
   const known = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v))
-  return known.length === 0 ? '' : Math.min(...known).toFixed(RATIO_DIGITS)
+  return known.length === 0 ? '' : pick(...known).toFixed(RATIO_DIGITS)
 }
-
-function highest(values: (number | null | undefined)[]): string {
-  const known = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v))
-  return known.length === 0 ? '' : Math.max(...known).toFixed(RATIO_DIGITS)
-}
+const lowest = (values: (number | null | undefined)[]): string => extreme(values, Math.min)
+const highest = (values: (number | null | undefined)[]): string => extreme(values, Math.max)
 
 export interface ActionOutputs {
   passed: string

@@ -135,6 +135,8 @@ const NUMBER_PATTERN = new RegExp(
 )
 
 // Scale words also count in the plural: "hundreds of" is as much a number slot as "a hundred".
+/** The number words after which `and` continues a number (`hundred and five`). */
+const SCALE_WORDS = ['hundred', 'thousand', 'million', 'billion']
 const NUMBER_WORDS = [
   'zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen',
   'seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety',
@@ -147,7 +149,7 @@ const NUMBER_WORDS = [
 // A hyphenated compound (twenty-five, one-third) or "hundred and five" is one number, like 25 or 1/3.
 const NUMBER_WORD_PATTERN = new RegExp(
   String.raw`(?<![\p{L}\p{N}\p{M}'’])(?:${NUMBER_WORDS})` +
-    String.raw`(?:(?:-|(?<=hundred|thousand|million|billion)\s+and\s+)(?:${NUMBER_WORDS}))*` +
+    String.raw`(?:(?:-|(?<=${SCALE_WORDS.join('|')})\s+and\s+)(?:${NUMBER_WORDS}))*` +
     String.raw`(?![\p{L}\p{N}\p{M}'’])`,
   'giu'
 )
@@ -315,8 +317,6 @@ function isNumberWordRange(text: string, start: number, end: number): boolean {
   return false
 }
 
-/** The number words after which `and` continues a number (`hundred and five`). */
-const SCALE_WORDS = new Set(['hundred', 'thousand', 'million', 'billion'])
 /** ASCII white space, as \s matches it there. */
 const WHITE_SPACE_CODES = new Set([...' \t\n\v\f\r'].map(c => c.charCodeAt(0)))
 
@@ -333,7 +333,7 @@ function numberWordsEnd(text: string, start: number, end: number): number {
   for (;;) {
     let next = end
     if (text.charCodeAt(next) === HYPHEN) next++
-    else if (SCALE_WORDS.has(text.slice(start, end).toLowerCase())) {
+    else if (SCALE_WORDS.includes(text.slice(start, end).toLowerCase())) {
       next = afterWhiteSpace(text, next)
       if (next === end || text.slice(next, next + 3).toLowerCase() !== 'and') return end
       const afterAnd = afterWhiteSpace(text, next + 3)
