@@ -365,7 +365,8 @@ export class DatasetAnalysis {
   private normalisedInputs = new Hash53Flags()
   // Per canonical text, by its id in `canonicalIndex`: ordinal of its first row, template key id (the key of
   // that first row, so a canonical class has one key), counts per view and provenance, examples kept per view,
-  // and the proper nouns its first row's scan saw (rarely any, so a sparse map).
+  // and the proper nouns its first row's scan saw (a map by class id: 393k of the 1.1M classes of the 1M-row
+  // benchmark have some).
   private canonicalIndex = new Hash53Index()
   private canonicalFirst = new GrowableFloat64()
   private canonicalKey = new GrowableInt32()
@@ -869,8 +870,8 @@ export class DatasetAnalysis {
     for (let c = 0; c < this.canonicalFirst.length; c++) {
       evidence.observe(this.keyStrings[this.canonicalKey.get(c)]!, this.canonicalNames.get(c) ?? none)
     }
-    // The names were kept for this evidence alone (about 50 MB at a million rows): they go before the
-    // resolved keys are built.
+    // The names were kept for this evidence alone (631k names of 393k classes at a million rows): they go
+    // before the resolved keys are built.
     this.canonicalNames.clear()
     // Resolved keys by hash53 in a typed table, not a Map keyed by the strings themselves.
     const byKey = new Hash53Index(raw.order.length)

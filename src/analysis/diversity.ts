@@ -5,7 +5,7 @@ import { Hash53Set } from './hash-table.js'
 import { isAscii, wordTokens } from './text-keys.js'
 
 /**
- * Texts past this many input bytes are not fed. Deflate costs about 50 ms per MiB on the CI machine; at 64 MiB
+ * Texts past this many input bytes are not fed. Deflate costs about 50 ms per MiB on the benchmark VM; at 64 MiB
  * per side it took 6.3 s of CPU in a million-row check, on a 2-core runner already busy reading and counting.
  * On the 1M-row benchmark the ratio of the first 16 MiB and of the first 64 MiB differed by under 1%.
  */

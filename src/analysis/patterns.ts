@@ -164,8 +164,8 @@ interface ShingleSets {
 function shingleSets(keys: readonly string[], size: number): ShingleSets {
   // Sized once, in shared memory, for the most shingles the keys can have (a key of t tokens has at most
   // t - size + 1, and at least one): the signature helper thread reads it without a copy, and no buffer is
-  // grown and copied. Growing it took three buffers at once (old, doubled and shared), some 150 MB at a million
-  // rows, at the moment memory peaked. Repeated shingles within a key leave a little of it unused.
+  // grown and copied. Growing it took three buffers at once (old, doubled and shared), some 150 MB for the 9.8M
+  // shingles of the 1M-row benchmark. Repeated shingles within a key leave a little of it unused.
   let bound = 0
   for (const key of keys) bound += Math.max(1, tokenCount(key) - size + 1)
   const data = new Uint32Array(new SharedArrayBuffer(Math.max(1, bound) * Uint32Array.BYTES_PER_ELEMENT))
@@ -284,8 +284,8 @@ function joinOneWordSwaps(keys: readonly string[], components: UnionFind): void 
   // masking a word subtracts its terms and adds the mask's: O(tokens) per key whatever the number of words.
   // Masked hashes are then radix-sorted and equal ones joined; no map of millions of entries is needed.
   //
-  // A key gives one masked hash per distinct word: about 9.8 million at a million rows, 12 bytes each plus as
-  // much again to sort them, the largest allocation of a check. Almost all of them match nothing. So they are
+  // A key gives one masked hash per distinct word: 9.8 million for the 584k keys of the 1M-row benchmark, 12
+  // bytes each plus as much again to sort them. Almost all of them match nothing (695k passed the filter). So they are
   // computed twice: the first pass only marks each first hash in a bit filter (and a second filter once seen
   // again), the second keeps the hashes whose mark was seen twice. Those are every hash with an equal partner
   // and a few that share a filter bit by chance; the exact comparison below sorts the rest out, so the joins
@@ -296,7 +296,7 @@ function joinOneWordSwaps(keys: readonly string[], components: UnionFind): void 
     const count = masks.of(keys[i]!)
     for (let m = 0; m < count; m++) filter.add(masks.hash1[m]!)
   }
-  const candidates = new MaskedHashes(1024)
+  const candidates = new MaskedHashes()
   for (let i = 0; i < keys.length; i++) {
     const count = masks.of(keys[i]!)
     for (let m = 0; m < count; m++) {
@@ -428,8 +428,7 @@ class MaskedHashes {
   private owner: Int32Array
   private size = 0
 
-  constructor(expectedKeys: number) {
-    const capacity = Math.max(16, expectedKeys * 4)
+  constructor(capacity = 4096) {
     this.hash1 = new Uint32Array(capacity)
     this.hash2 = new Uint32Array(capacity)
     this.owner = new Int32Array(capacity)
