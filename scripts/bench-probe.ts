@@ -46,7 +46,7 @@ async function nearDuplicates(file: string): Promise<void> {
     if (!text.ok) continue
     rows++
     const scan = templateScan(text.input)
-    evidence.observe(scan)
+    evidence.observe(scan.key, scan.names)
     rawKeys.push(scan.key)
   }
   const keys = [...new Set(rawKeys.map(key => evidence.resolveKey(key)))]
