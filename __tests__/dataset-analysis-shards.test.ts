@@ -1,8 +1,14 @@
 import { describe, expect, it } from '@jest/globals'
-import { DatasetAnalysis, type AnalysisState, type RealismOptions } from '../src/analysis/dataset-analysis.js'
+import {
+  DatasetAnalysis,
+  type AnalysisState,
+  type DatasetAnalysisResult,
+  type RealismOptions
+} from '../src/analysis/dataset-analysis.js'
 import { hash53 } from '../src/analysis/hash.js'
 import { DEFAULT_PATTERNS } from '../src/config/defaults.js'
-import type { Provenance, Row } from '../src/types.js'
+import { EXAMPLE_SNIPPET_LENGTH, textSnippet } from '../src/analysis/snippet.js'
+import type { PatternSummary, Provenance, Row } from '../src/types.js'
 import { mulberry32 } from '../src/analysis/random.js'
 
 // A dataset where order matters everywhere a shard could get it wrong: canonical classes whose rows scan to
@@ -101,6 +107,25 @@ const single = analyse(new DatasetAnalysis({ ...DEFAULT_PATTERNS }, REALISM), BA
   PRESENT
 )
 
+/**
+ * The single run's result with its example texts read back from the rows, as the pipeline reads them from git
+ * (example-texts.ts): base patterns from the base rows, head and added patterns from the head rows.
+ */
+function withExampleTexts(result: DatasetAnalysisResult): DatasetAnalysisResult {
+  const copy = structuredClone(result)
+  const fill = (patterns: PatternSummary[], rows: Row[]): void => {
+    const byPlace = new Map(rows.map(row => [`${row.file}:${row.line}`, row.input]))
+    for (const pattern of patterns) {
+      pattern.exampleTexts = pattern.examples.map(({ file, line }) =>
+        textSnippet(byPlace.get(`${file}:${line}`)!, EXAMPLE_SNIPPET_LENGTH)
+      )
+    }
+  }
+  fill(copy.base!.largestPatterns, BASE_ROWS)
+  fill([...copy.head!.largestPatterns, ...copy.change.largestAddedPatterns], HEAD_ROWS)
+  return copy
+}
+
 describe('DatasetAnalysis shards', () => {
   it('is a fixture where the diff, duplicates, key choice and realism all have something to do', () => {
     expect(single.change.added).toBeGreaterThan(300)
@@ -127,7 +152,22 @@ describe('DatasetAnalysis shards', () => {
     // Merge out of order: the result must not depend on which shard comes first.
     const [first, ...rest] = shards.reverse() as [DatasetAnalysis, ...DatasetAnalysis[]]
     for (const other of rest) first.mergeFrom(other)
-    expect(first.finish(PRESENT)).toEqual(single)
+    // Shards keep their examples' texts, so that a merge needs no git; the single run leaves them to the
+    // pipeline, which reads them back from the rows.
+    expect(first.finish(PRESENT)).toEqual(withExampleTexts(single))
+  })
+
+  it('keeps where its examples are but not their texts when unsharded', () => {
+    const summaries = [
+      ...single.base!.largestPatterns,
+      ...single.head!.largestPatterns,
+      ...single.change.largestAddedPatterns
+    ]
+    expect(summaries.length).toBeGreaterThan(10)
+    for (const summary of summaries) {
+      expect(summary.examples.length).toBeGreaterThan(0)
+      expect(summary.exampleTexts).toEqual([])
+    }
   })
 
   it('gives each shard a real share of the rows', () => {

@@ -16,6 +16,7 @@ import { DEFAULT_REALISM_SEED, type RealismSample } from './analysis/realism/rea
 import { thresholdsFor } from './config/load-config.js'
 import type { Config } from './config/types.js'
 import { planConfigured, planDiscovered, type DatasetPlan, type PlannedFile } from './dataset-plan.js'
+import { fillExampleTexts, type DatasetSources } from './example-texts.js'
 import { evaluateGate } from './gate/evaluate-gate.js'
 import { BlobStore } from './git/blobs.js'
 import { changedFiles } from './git/changed-files.js'
@@ -88,6 +89,8 @@ export interface DatasetPartial {
   notADataset: boolean
   findings: Finding[]
   findingsOmitted: number
+  /** The files the rows were read from. */
+  sources: DatasetSources
   analysis: DatasetAnalysis
   leakage: LeakageCheck | null
 }
@@ -104,7 +107,20 @@ export interface RunPartial {
 
 /** The whole pipeline: every dataset the change touches, analysed, measured and judged. */
 export async function runCheck(options: CheckOptions): Promise<Report> {
-  return reportOf([await analyseRun(options, WHOLE)], options.config)
+  const partial = await analyseRun(options, WHOLE)
+  const report = reportOf([partial], options.config)
+  // An unsharded analysis keeps where its examples are, not their texts: the few shown are read back here.
+  const sources = new Map(partial.datasets.map(d => [d.name, d.sources]))
+  const blobs = new BlobStore(options.repo)
+  try {
+    for (const dataset of report.datasets) {
+      const source = sources.get(dataset.name)
+      if (source) await fillExampleTexts(dataset, source, blobs)
+    }
+  } finally {
+    await blobs.close()
+  }
+  return report
 }
 
 /**
@@ -294,6 +310,7 @@ async function analyseDataset(
     notADataset,
     findings: combined.items,
     findingsOmitted: combined.omitted,
+    sources: { fields: plan.fields, base: plan.base, head: plan.head },
     analysis,
     leakage
   }

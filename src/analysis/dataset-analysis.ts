@@ -1,6 +1,7 @@
 // One dataset, both commits: rows stream through `addBase` and then `addHead`, and `finish` turns the counts into
-// metrics. Nothing here keeps a row's text beyond a short example snippet; memory grows with the number of
-// distinct texts (contents, inputs, canonical texts), not with bytes read. A side's files are the ones given
+// metrics. Nothing here keeps a row's text: examples are kept by place (file and line), and only a sharded
+// analysis keeps a short snippet of each; memory grows with the number of distinct texts (contents, inputs,
+// canonical texts), not with bytes read. A side's files are the ones given
 // to `addFile`.
 //
 // The state is kept per canonical text (not per template key) and every example carries the row's ordinal, so
@@ -28,7 +29,7 @@ import { Hash53Counter, Hash53Flags, Hash53Index } from './hash-table.js'
 import { effectiveCount } from './pattern-stats.js'
 import { clusterPatterns } from './patterns.js'
 import { ProperNounEvidence } from './proper-nouns.js'
-import { textSnippet } from './snippet.js'
+import { EXAMPLE_SNIPPET_LENGTH, textSnippet } from './snippet.js'
 import {
   PendingRow,
   REALISM_SAMPLE_CAP,
@@ -45,12 +46,10 @@ const EXAMPLES_PER_KEY = 3
 const EXAMPLES_PER_PATTERN = 3
 /** Largest patterns listed per side and for the added rows. */
 const LARGEST_PATTERNS = 5
-/** Characters of a row's input kept as an example snippet. */
-const SNIPPET_LENGTH = 160
 /** Added rows duplicating existing data that are listed by location. */
 const DUPLICATE_EXAMPLES = 10
 /** Version of the saved state's layout; a state of another version is never loaded. */
-export const ANALYSIS_STATE_VERSION = 5
+export const ANALYSIS_STATE_VERSION = 6
 
 type Side = 'base' | 'head'
 /** The three views a row is counted in: its side, and for added head rows also `added`. */
@@ -153,29 +152,22 @@ class RowList {
   }
 }
 
-/** Rows kept as examples of one view: a RowList of canonical texts, with each row's input hash and snippet. */
+/**
+ * Rows kept as examples of one view: a RowList of canonical texts. A sharded analysis also keeps each example's
+ * snippet (`texts`, aligned with the rows), so that a merge can report without reading the rows again; an
+ * unsharded one keeps only where the rows are, and the pipeline reads the few it reports back from git.
+ */
 class ExampleList extends RowList {
-  /** The example row's exact input hash: rows with the same input share one snippet string. */
-  readonly input = new GrowableFloat64()
   readonly texts: string[] = []
 
-  pushExample(
-    canonical: number,
-    ordinal: number,
-    file: number,
-    line: number,
-    input: number,
-    text: string
-  ): void {
+  pushExample(canonical: number, ordinal: number, file: number, line: number, text: string | null): void {
     this.push(canonical, ordinal, file, line)
-    this.input.push(input)
-    this.texts.push(text)
+    if (text !== null) this.texts.push(text)
   }
 
   override copy(from: this, i: number, owners?: Int32Array, files?: number[]): void {
     super.copy(from, i, owners, files)
-    this.input.push(from.input.get(i))
-    this.texts.push(from.texts[i]!)
+    if (from.texts.length > 0) this.texts.push(from.texts[i]!)
   }
 }
 
@@ -508,7 +500,7 @@ export class DatasetAnalysis {
     this.added++
     const p = PROVENANCE_INDEX[row.provenance]
     this.addedProvenance[p]++
-    this.count(canonical, ADDED, p, ordinal, file, row, exactInput, text)
+    this.count(canonical, ADDED, p, ordinal, file, row, text)
     this.addedInputs.increment(exactInput)
     const normalisedId = this.addedNormalised.idOf(normalisedInput)
     if (normalisedId === this.addedNormalisedCount.length) this.addedNormalisedCount.push(0)
@@ -601,13 +593,14 @@ export class DatasetAnalysis {
       if (scan.names.length > 0) this.canonicalNames.set(canonical, scan.names)
     }
     const file = this.fileId(row.file)
-    const text = this.count(canonical, VIEW_OF_SIDE[side], p, ordinal, file, row, exactInput)
+    const text = this.count(canonical, VIEW_OF_SIDE[side], p, ordinal, file, row)
     return { exactInput, normalisedInput, canonical, file, text }
   }
 
   /**
-   * Counts a row in a view and keeps it as an example while its canonical class has fewer than three there.
-   * Returns the example's snippet when one was kept, so the caller can reuse it for the row's next view.
+   * Counts a row in a view and keeps it as an example while its canonical class has fewer than three there. A
+   * sharded analysis keeps the example's snippet too, and returns it so the caller can reuse it for the row's
+   * next view.
    */
   private count(
     canonical: number,
@@ -616,7 +609,6 @@ export class DatasetAnalysis {
     ordinal: number,
     file: number,
     row: Row,
-    input: number,
     text?: string
   ): string | undefined {
     this.canonicalCounts.add(canonical * COUNT_SLOTS + view * 3 + p, 1)
@@ -624,7 +616,7 @@ export class DatasetAnalysis {
     // The first rows of a key are among the first rows of its canonical classes, so three per class suffice.
     if (this.canonicalExamples.get(slot) >= EXAMPLES_PER_KEY) return undefined
     // Unsharded, a class keeps its key for good, so three per key suffice: a template with a million
-    // different fillers keeps three snippets, not a million. A shard keeps three per class, as a class's key
+    // different fillers keeps three examples, not a million. A shard keeps three per class, as a class's key
     // may change when the shards are merged.
     const keySlot = this.canonicalKey.get(canonical) * VIEWS + view
     if (this.shard.count === 1) {
@@ -634,16 +626,22 @@ export class DatasetAnalysis {
     this.canonicalExamples.add(slot, 1)
     const baseSlot = canonical * EXAMPLE_SLOTS + VIEWS
     const base = this.examples[BASE]!
-    if (text === undefined && view !== BASE) {
-      // An unchanged row's head example is the same text as its base example: keep one string, not two.
-      const first = this.canonicalExamples.get(baseSlot) - 1
-      if (first >= 0 && first < base.length && base.input.get(first) === input) text = base.texts[first]
-    }
     if (view === BASE && this.canonicalExamples.get(baseSlot) === 0) {
       this.canonicalExamples.set(baseSlot, base.length + 1)
     }
-    text ??= textSnippet(row.input, SNIPPET_LENGTH)
-    this.examples[view]!.pushExample(canonical, ordinal, file, row.line, input, text)
+    if (this.shard.count === 1) {
+      this.examples[view]!.pushExample(canonical, ordinal, file, row.line, null)
+      return undefined
+    }
+    if (text === undefined) {
+      text = textSnippet(row.input, EXAMPLE_SNIPPET_LENGTH)
+      // An unchanged row's head example is the same text as its base example: keep one string, not two.
+      const first = this.canonicalExamples.get(baseSlot) - 1
+      if (view !== BASE && first >= 0 && first < base.length && base.texts[first] === text) {
+        text = base.texts[first]
+      }
+    }
+    this.examples[view]!.pushExample(canonical, ordinal, file, row.line, text)
     return text
   }
 
@@ -990,7 +988,8 @@ export class DatasetAnalysis {
           const i = resolved.table.example(k, view, j)
           if (i < 0) break
           examples.push({ file: this.fileNames[list.file.get(i)]!, line: list.line.get(i) })
-          exampleTexts.push(list.texts[i]!)
+          // Unsharded, the texts are read back from git once the examples are known (see example-texts.ts).
+          if (list.texts.length > 0) exampleTexts.push(list.texts[i]!)
         }
         if (examples.length >= EXAMPLES_PER_PATTERN) break
       }
@@ -1155,7 +1154,6 @@ export class DatasetAnalysis {
     for (let view = 0; view < VIEWS; view++) {
       const list = this.examples[view]!
       list.save(numbers, `examples${view}`, 'canonical')
-      numbers[`examples${view}.input`] = list.input.view().slice()
       strings[`examples${view}.texts`] = list.texts
     }
     numbers['content.hash'] = this.contentIndex.keysById()
@@ -1277,8 +1275,10 @@ export class DatasetAnalysis {
     for (let view = 0; view < VIEWS; view++) {
       const list = analysis.examples[view]!
       list.load(column, `examples${view}`, 'canonical')
-      pushAll(list.input, column(`examples${view}.input`))
       for (const value of text(`examples${view}.texts`)) list.texts.push(value)
+      if (list.texts.length !== (json.shard.count > 1 ? list.length : 0)) {
+        throw new Error(`saved analysis has ${list.texts.length} example texts for ${list.length} examples`)
+      }
     }
     fillIndex(analysis.contentIndex, column('content.hash'))
     pushAll(analysis.contentRemaining, column('content.remaining'))

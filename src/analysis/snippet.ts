@@ -1,5 +1,8 @@
 // The start of a row's text, kept for a report's examples after the row itself is gone.
 
+/** Characters of a row's input shown as an example of a pattern. */
+export const EXAMPLE_SNIPPET_LENGTH = 160
+
 /**
  * The first `maxLength` code points of a text (trimmed, the last one an ellipsis when cut), as a fresh string:
  * a plain slice can share the row's whole text and keep it alive for as long as the snippet lives. Only a

@@ -13,15 +13,22 @@ import {
   parseJsonBytes
 } from './text-bytes.js'
 
-export async function* readJsonl(source: ByteSource): AsyncGenerator<RecordItem> {
-  for await (const batch of readJsonlBatches(source)) yield* batch
+export async function* readJsonl(
+  source: ByteSource,
+  wanted?: (line: number) => boolean
+): AsyncGenerator<RecordItem> {
+  for await (const batch of readJsonlBatches(source, wanted)) yield* batch
 }
 
 /**
  * The items of readJsonl, one batch per chunk of bytes read. Each step of an async iteration costs about as
- * much as parsing a short line, so a caller that reads millions of rows iterates batches.
+ * much as parsing a short line, so a caller that reads millions of rows iterates batches. With `wanted`, only
+ * the lines it accepts (1-based) are parsed; the others give no item.
  */
-export async function* readJsonlBatches(source: ByteSource): AsyncGenerator<RecordItem[]> {
+export async function* readJsonlBatches(
+  source: ByteSource,
+  wanted?: (line: number) => boolean
+): AsyncGenerator<RecordItem[]> {
   const text = await openText(source)
   if (!text.ok) {
     yield [{ kind: 'fatal', reason: text.reason }]
@@ -62,7 +69,7 @@ export async function* readJsonlBatches(source: ByteSource): AsyncGenerator<Reco
       append(chunk.subarray(start, newline))
       line++
       const { data, oversized: tooLong } = take()
-      const item = lineItem(data, line, tooLong, false)
+      const item = wanted && !wanted(line) ? null : lineItem(data, line, tooLong, false)
       if (item) batch.push(item)
       start = newline + 1
     }
@@ -71,7 +78,7 @@ export async function* readJsonlBatches(source: ByteSource): AsyncGenerator<Reco
   if (bytes > 0 || oversized) {
     line++
     const { data, oversized: tooLong } = take()
-    const item = lineItem(data, line, tooLong, true)
+    const item = wanted && !wanted(line) ? null : lineItem(data, line, tooLong, true)
     if (item) yield [item]
   }
 }

@@ -4,7 +4,7 @@
 import type { FieldsConfig, ProvenanceConfig } from '../config/types.js'
 import type { DataFormat, Row } from '../types.js'
 import { contentHash } from './content-hash.js'
-import { readJsonlBatches } from './jsonl.js'
+import { readJsonl, readJsonlBatches } from './jsonl.js'
 import { provenanceResolver } from './provenance.js'
 import { readRecords, type ByteSource, type RecordItem } from './records.js'
 import { extractText } from './text-fields.js'
@@ -43,5 +43,32 @@ export async function* readRows(source: ByteSource, options: RowSource): AsyncGe
     for await (const batch of readJsonlBatches(source)) for (const item of batch) yield rowItem(item)
   } else {
     for await (const item of readRecords(source, options.format)) yield rowItem(item)
+  }
+}
+
+/**
+ * The input texts of the rows at the given lines of a file (as readRows numbers them), in file order: for reading
+ * back the few rows a report shows. Reading stops after the last of them, a JSONL line that is not asked for is
+ * not parsed, and a line that holds no readable row gives nothing.
+ */
+export async function* readInputsAt(
+  source: ByteSource,
+  options: Pick<RowSource, 'format' | 'fields'>,
+  lines: ReadonlySet<number>
+): AsyncGenerator<{ line: number; input: string }> {
+  let last = 0
+  for (const line of lines) last = Math.max(last, line)
+  if (last === 0) return
+  const records =
+    options.format === 'jsonl'
+      ? readJsonl(source, line => lines.has(line))
+      : readRecords(source, options.format)
+  for await (const item of records) {
+    if (item.kind === 'fatal') return
+    if (item.kind === 'record' && lines.has(item.line)) {
+      const text = extractText(item.record, options.fields)
+      if (text.ok) yield { line: item.line, input: text.input }
+    }
+    if (item.line >= last) return
   }
 }
