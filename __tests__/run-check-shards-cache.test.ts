@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseConfig } from '../src/config/load-config.js'
-import { analyseRun, reportOf, runCheck, type CheckOptions } from '../src/run-check.js'
+import { analyseRun, PartialMerge, reportOf, runCheck, type CheckOptions } from '../src/run-check.js'
 import { readPartial, writePartial } from '../src/state/partial-file.js'
 import type { Report } from '../src/types.js'
 import { removeDir, tempDir, tempRepo, type TempRepo } from './fixtures/git/temp-repo.js'
@@ -158,5 +158,17 @@ describe('the base cache and shards through the pipeline', () => {
     expect(() => reportOf(partials, config)).toThrow(/shard\(s\) 2\/2 missing/)
     const other = await analyseRun({ ...options, head: options.base }, { index: 1, count: 2 })
     expect(() => reportOf([...partials, other], config)).toThrow(/different commits or datasets/)
+  })
+
+  it('refuses, as each partial comes, a shard given twice or a shard of another split', async () => {
+    const merge = new PartialMerge()
+    merge.add(await analyseRun(options, { index: 0, count: 2 }))
+    const again = await analyseRun(options, { index: 0, count: 2 })
+    expect(() => merge.add(again)).toThrow(/not distinct shards of one run/)
+    const otherSplit = await analyseRun(options, { index: 1, count: 3 })
+    expect(() => merge.add(otherSplit)).toThrow(/not distinct shards of one run/)
+    expect(() => merge.report(config)).toThrow(/shard\(s\) 2\/2 missing/)
+    merge.add(await analyseRun(options, { index: 1, count: 2 }))
+    expect(merge.report(config)).toEqual(fresh)
   })
 })

@@ -10,7 +10,7 @@ import { ConfigError, loadConfig } from './config/load-config.js'
 import { repoRoot } from './git/repo-root.js'
 import { renderMarkdown } from './report/markdown.js'
 import { renderTerminal } from './report/terminal.js'
-import { analyseRun, reportOf, runCheck } from './run-check.js'
+import { analyseRun, PartialMerge, runCheck } from './run-check.js'
 import { parseShard, SHARD_FORMAT } from './shard-spec.js'
 import { readPartial, writePartial } from './state/partial-file.js'
 import type { Report } from './types.js'
@@ -122,9 +122,10 @@ export async function cli(argv: string[], io: CliIo): Promise<number> {
       const config = await loadConfig(configPath(values.config, root, io.cwd), {
         required: values.config !== undefined
       })
-      const partials = []
-      for (const file of extra) partials.push(await readPartial(resolve(io.cwd, file), config))
-      report = reportOf(partials, config)
+      // One partial is held at a time beside the combined one.
+      const merge = new PartialMerge()
+      for (const file of extra) merge.add(await readPartial(resolve(io.cwd, file), config))
+      report = merge.report(config)
     } else {
       const repo = await repoRoot(resolve(io.cwd, values.repo ?? '.'))
       const config = await loadConfig(configPath(values.config, repo, io.cwd), {

@@ -39,7 +39,7 @@ import { blobLineUrl, workflowRunUrl } from './report/links.js'
 import { COMMENT_MAX_BYTES, renderMarkdown, SUMMARY_MAX_BYTES } from './report/markdown.js'
 import { parseReportFile, REPORT_FILE_MAX_BYTES, ReportFileError } from './report/report-file.js'
 import type { Shard } from './analysis/dataset-analysis.js'
-import { analyseRun, reportOf, runCheck, type CheckOptions } from './run-check.js'
+import { analyseRun, PartialMerge, runCheck, type CheckOptions } from './run-check.js'
 import { readPartial, writePartial } from './state/partial-file.js'
 import type { Report } from './types.js'
 
@@ -412,10 +412,14 @@ async function analyseMode(ctx: RunContext): Promise<void> {
       // The shards read the commits; merging needs only their partial files and the config.
       const files = await partialFiles(ctx.workspace, inputs.partials)
       log(`Merging ${files.length} partial result(s)`)
-      const partials = []
-      for (const file of files) partials.push(await readPartial(file, config))
-      await publisher.startCheckRun(partials[0]!.head.sha)
-      report = reportOf(partials, config)
+      // One partial is held at a time beside the combined one.
+      const merge = new PartialMerge()
+      for (const file of files) {
+        const partial = await readPartial(file, config)
+        await publisher.startCheckRun(partial.head.sha)
+        merge.add(partial)
+      }
+      report = merge.report(config)
     } else {
       const options = await checkOptions(ctx, target, config)
       await publisher.startCheckRun(options.head)

@@ -183,47 +183,73 @@ export async function analyseRun(options: CheckOptions, shard: Shard): Promise<R
 
 /** The report of a run from the partials of all its shards (one, for an unsharded run). */
 export function reportOf(partials: RunPartial[], config: Config): Report {
-  const [first, ...rest] = partials
-  if (!first) throw new Error('no partial results to report on')
-  const count = first.shard.count
-  const indexes = new Set(partials.map(p => p.shard.index))
-  if (partials.some(p => p.shard.count !== count) || indexes.size !== partials.length) {
-    throw new Error('the partial results are not distinct shards of one run')
-  }
-  if (partials.length !== count) {
-    const missing = Array.from({ length: count }, (_, i) => i).filter(i => !indexes.has(i))
-    throw new Error(`shard(s) ${missing.map(i => `${i + 1}/${count}`).join(', ')} missing: cannot report`)
-  }
-  for (const other of rest) {
+  const merge = new PartialMerge()
+  for (const partial of partials) merge.add(partial)
+  return merge.report(config)
+}
+
+/**
+ * The partials of a run's shards combined as they come: each is folded into the first and can then be let go,
+ * so a merge holds the combined analysis and one partial, not every shard's at once.
+ */
+export class PartialMerge {
+  private first: RunPartial | null = null
+  private readonly indexes = new Set<number>()
+
+  add(partial: RunPartial): void {
+    const first = this.first
+    if (first === null) {
+      this.first = partial
+      this.indexes.add(partial.shard.index)
+      return
+    }
+    if (partial.shard.count !== first.shard.count || this.indexes.has(partial.shard.index)) {
+      throw new Error('the partial results are not distinct shards of one run')
+    }
     const same =
-      other.base.sha === first.base.sha &&
-      other.head.sha === first.head.sha &&
-      other.datasets.map(d => d.name).join('\n') === first.datasets.map(d => d.name).join('\n')
+      partial.base.sha === first.base.sha &&
+      partial.head.sha === first.head.sha &&
+      partial.datasets.map(d => d.name).join('\n') === first.datasets.map(d => d.name).join('\n')
     if (!same) throw new Error('the partial results come from different commits or datasets')
-  }
-  const datasets: DatasetReport[] = []
-  first.datasets.forEach((dataset, i) => {
-    for (const other of rest) {
-      const part = other.datasets[i] as DatasetPartial
+    first.datasets.forEach((dataset, i) => {
+      const part = partial.datasets[i] as DatasetPartial
       dataset.analysis.mergeFrom(part.analysis)
       if (dataset.leakage && part.leakage) dataset.leakage.mergeFrom(part.leakage)
-    }
-    if (dataset.notADataset) return
-    const result = dataset.analysis.finish(dataset.present)
-    datasets.push({
-      name: dataset.name,
-      status: dataset.status,
-      format: dataset.format,
-      base: result.base,
-      head: result.head,
-      change: result.change,
-      findings: dataset.findings,
-      findingsOmitted: dataset.findingsOmitted,
-      realism: result.realism,
-      leakage: dataset.leakage?.result() ?? null
     })
-  })
+    this.indexes.add(partial.shard.index)
+  }
 
+  /** The run's report; every shard must have been added. */
+  report(config: Config): Report {
+    const first = this.first
+    if (!first) throw new Error('no partial results to report on')
+    const count = first.shard.count
+    if (this.indexes.size !== count) {
+      const missing = Array.from({ length: count }, (_, i) => i).filter(i => !this.indexes.has(i))
+      throw new Error(`shard(s) ${missing.map(i => `${i + 1}/${count}`).join(', ')} missing: cannot report`)
+    }
+    const datasets: DatasetReport[] = []
+    for (const dataset of first.datasets) {
+      if (dataset.notADataset) continue
+      const result = dataset.analysis.finish(dataset.present)
+      datasets.push({
+        name: dataset.name,
+        status: dataset.status,
+        format: dataset.format,
+        base: result.base,
+        head: result.head,
+        change: result.change,
+        findings: dataset.findings,
+        findingsOmitted: dataset.findingsOmitted,
+        realism: result.realism,
+        leakage: dataset.leakage?.result() ?? null
+      })
+    }
+    return reportOfDatasets(first, datasets, config)
+  }
+}
+
+function reportOfDatasets(first: RunPartial, datasets: DatasetReport[], config: Config): Report {
   const verdict = evaluateGate(datasets, name => thresholdsFor(config, name))
   return {
     tool: { name: 'dataset-guard', version: VERSION },
