@@ -67,6 +67,21 @@ describe('the stand-in', () => {
     })
     expect(standIn.callsTo('POST /repos/{owner}/{repo}/check-runs').map(c => c.status)).toEqual([500, 201])
   })
+
+  it("lists a commit's check runs by name, newest first, every run only with filter: all", async () => {
+    const create = (name: string, external_id: string, head_sha = SHA) =>
+      client.rest.checks.create({ ...repo, name, head_sha, external_id })
+    await create('dataset-guard', 'a')
+    await create('dataset-guard', 'b')
+    await create('other', 'c')
+    await create('dataset-guard', 'd', 'd'.repeat(40))
+    const list = async (query: { filter?: 'all' | 'latest'; per_page?: number; page?: number }) =>
+      (await client.rest.checks.listForRef({ ...repo, ref: SHA, check_name: 'dataset-guard', ...query })).data
+    expect((await list({ filter: 'all' })).check_runs.map(r => r.external_id)).toEqual(['b', 'a'])
+    expect((await list({})).check_runs.map(r => r.external_id)).toEqual(['b'])
+    const second = await list({ filter: 'all', per_page: 1, page: 2 })
+    expect([second.total_count, second.check_runs.map(r => r.external_id)]).toEqual([2, ['a']])
+  })
 })
 
 describe('check runs', () => {

@@ -1,6 +1,7 @@
 // GitHub API faults against the stand-in, through the real client over HTTP: transient failures are retried a
-// bounded number of times with exponential backoff, rate limits wait as GitHub says (capped), a comment deleted
-// under our feet is posted again, and a rejected batch of annotations is dropped without losing the rest.
+// bounded number of times with exponential backoff, rate limits wait as GitHub says (capped), a create whose
+// answer was lost leaves one check run or comment, not two, a comment deleted under our feet is posted again,
+// and a rejected batch of annotations is dropped without losing the rest.
 
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { getOctokit } from '@actions/github'
@@ -23,6 +24,7 @@ const SHA = 'c'.repeat(40)
 const MARKER = '<!-- dataset-guard -->'
 const CHECK_RUNS = 'POST /repos/{owner}/{repo}/check-runs'
 const CHECK_RUN_UPDATE = 'PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}'
+const LIST_CHECK_RUNS = 'GET /repos/{owner}/{repo}/commits/{ref}/check-runs'
 const UPDATE_COMMENT = 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}'
 const CREATE_COMMENT = 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments'
 const NOW = Date.UTC(2025, 0, 1)
@@ -146,6 +148,64 @@ describe('a comment created but whose answer is lost', () => {
     const left = standIn.comments.filter(c => c.issueNumber === 7)
     expect(left).toHaveLength(1)
     expect(result.url).toContain(String(left[0]?.id))
+  })
+})
+
+describe('a check run created but whose answer is lost', () => {
+  it('is created once: the retry finds the run the lost request made, and the completion lands on it', async () => {
+    standIn.fail({ operation: CHECK_RUNS, status: 0, reset: true, applied: true, times: 1 })
+
+    const run = await createCheckRun(client, repo, { name: 'dataset-guard', headSha: SHA })
+
+    // GitHub created the run and the answer was lost; the retry looked for it instead of creating another.
+    expect(standIn.checkRuns).toHaveLength(1)
+    expect(run.id).toBe(standIn.checkRuns[0]?.id)
+    expect(standIn.callsTo(CHECK_RUNS).map(c => c.status)).toEqual([201])
+    expect(standIn.callsTo(LIST_CHECK_RUNS).map(c => c.query)).toEqual([
+      expect.objectContaining({ check_name: 'dataset-guard', filter: 'all' })
+    ])
+    expect(notes).toEqual([expect.objectContaining({ request: CHECK_RUNS, status: null, retry: 1 })])
+
+    await completeCheckRun(client, repo, run.id, {
+      conclusion: 'failure',
+      output,
+      annotations: annotations(70)
+    })
+    expect(standIn.checkRuns).toEqual([
+      expect.objectContaining({
+        id: run.id,
+        status: 'completed',
+        conclusion: 'failure',
+        output,
+        annotationBatches: [50, 20]
+      })
+    ])
+  })
+
+  it('is created again when the lost request never arrived, and never takes an earlier run of the same name', async () => {
+    // An earlier run of the workflow left a run with this name on the commit.
+    const earlier = await createCheckRun(client, repo, { name: 'dataset-guard', headSha: SHA })
+    standIn.fail({ operation: CHECK_RUNS, status: 502, times: 1 })
+    standIn.fail({ operation: CHECK_RUNS, status: 0, reset: true, times: 1 })
+
+    const run = await createCheckRun(client, repo, { name: 'dataset-guard', headSha: SHA })
+
+    expect(run.id).not.toBe(earlier.id)
+    expect(standIn.checkRuns.map(r => r.id)).toEqual([earlier.id, run.id])
+    expect(standIn.callsTo(CHECK_RUNS).map(c => c.status)).toEqual([201, 502, 0, 201])
+    expect(standIn.callsTo(LIST_CHECK_RUNS)).toHaveLength(2)
+    // Each create has its own external_id; a retry sends the same one.
+    const ids = standIn.callsTo(CHECK_RUNS).map(c => (c.body as { external_id?: string }).external_id)
+    expect(ids[0]).toEqual(expect.any(String))
+    expect(new Set(ids.slice(1))).toEqual(new Set([ids[1]]))
+    expect(ids[1]).not.toBe(ids[0])
+  })
+
+  it('is not looked for after a rate limit, which GitHub refuses before doing anything', async () => {
+    standIn.fail({ operation: CHECK_RUNS, status: 429, headers: { 'retry-after': '1' }, times: 1 })
+    await createCheckRun(client, repo, { name: 'dataset-guard', headSha: SHA })
+    expect(standIn.callsTo(CHECK_RUNS).map(c => c.status)).toEqual([429, 201])
+    expect(standIn.callsTo(LIST_CHECK_RUNS)).toEqual([])
   })
 })
 

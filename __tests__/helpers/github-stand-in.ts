@@ -233,7 +233,7 @@ export interface Fault {
   reset?: boolean
   /**
    * With `reset`: carry the request out first, then drop the connection, as when GitHub has written the
-   * comment but the answer is lost on the way back.
+   * comment (or created the check run) but the answer is lost on the way back.
    */
   applied?: boolean
 }
@@ -242,6 +242,8 @@ export interface StoredCheckRun {
   id: number
   name: string
   head_sha: string
+  /** The integrator's reference for the run; null when the create sent none. */
+  external_id: string | null
   status: string
   conclusion: string | null
   details_url: string | null
@@ -566,6 +568,7 @@ export class GitHubStandIn {
           id: this.nextId++,
           name: String(body.name),
           head_sha: String(body.head_sha),
+          external_id: typeof body.external_id === 'string' ? body.external_id : null,
           status: 'queued',
           conclusion: null,
           details_url: null,
@@ -577,35 +580,48 @@ export class GitHubStandIn {
         }
         this.checkRuns.push(run)
         this.updateCheckRun(run, body)
-        return { status: 201, body: this.checkRunJson(route, run) }
+        return {
+          status: 201,
+          body: this.checkRunJson(example(route, '201', 'example-of-in-progress-conclusion'), run)
+        }
       }
       case 'PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}': {
         const run = this.checkRuns.find(r => r.id === Number(params.check_run_id))
         if (run === undefined) throw notFound()
         this.updateCheckRun(run, body)
-        return { status: 200, body: this.checkRunJson(route, run) }
+        return { status: 200, body: this.checkRunJson(example(route, '200'), run) }
+      }
+      case 'GET /repos/{owner}/{repo}/commits/{ref}/check-runs': {
+        // Only commit SHAs are looked up, newest run first. "filter: latest" (the default) is taken to keep the
+        // newest run of each name, so a caller that needs every run must ask for `all`.
+        const q = url.searchParams
+        const latest = (q.get('filter') ?? 'latest') === 'latest'
+        const runs = this.checkRuns
+          .filter(
+            r =>
+              r.head_sha === params.ref &&
+              (!q.has('check_name') || r.name === q.get('check_name')) &&
+              (!q.has('status') || r.status === q.get('status'))
+          )
+          .sort((a, b) => b.id - a.id)
+          .filter((r, i, all) => !latest || all.findIndex(o => o.name === r.name) === i)
+        const { slice, headers } = paged(url, runs)
+        const base = (example(route, '200').check_runs as Record<string, unknown>[])[0] ?? {}
+        return {
+          status: 200,
+          body: { total_count: runs.length, check_runs: slice.map(r => this.checkRunJson(base, r)) },
+          ...(headers !== undefined && { headers })
+        }
       }
       case 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments': {
         const all = this.comments
           .filter(c => c.issueNumber === Number(params.issue_number))
           .sort((a, b) => a.id - b.id)
-        const perPage = Math.min(Number(url.searchParams.get('per_page') ?? DEFAULT_PER_PAGE), MAX_PER_PAGE)
-        const page = Number(url.searchParams.get('page') ?? 1)
-        const slice = all.slice((page - 1) * perPage, page * perPage)
-        const last = Math.max(1, Math.ceil(all.length / perPage))
-        const link = (p: number, rel: string) => {
-          const next = new URL(url.href)
-          next.searchParams.set('per_page', String(perPage))
-          next.searchParams.set('page', String(p))
-          return `<${next.href}>; rel="${rel}"`
-        }
-        const links: string[] = []
-        if (page < last) links.push(link(page + 1, 'next'), link(last, 'last'))
-        if (page > 1) links.push(link(1, 'first'), link(page - 1, 'prev'))
+        const { slice, headers } = paged(url, all)
         return {
           status: 200,
           body: slice.map(c => this.commentJson(route, c)),
-          ...(links.length > 0 && { headers: { link: links.join(', ') } })
+          ...(headers !== undefined && { headers })
         }
       }
       case 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments': {
@@ -683,21 +699,16 @@ export class GitHubStandIn {
     }
   }
 
-  private checkRunJson(route: Route, run: StoredCheckRun): Record<string, unknown> {
+  /** A stored run as GitHub answers it, over `base`: one of GitHub's own examples of a check run. */
+  private checkRunJson(base: Record<string, unknown>, run: StoredCheckRun): Record<string, unknown> {
     const { owner, repo } = this.options
-    const status = route.method === 'POST' ? '201' : '200'
-    const base = example(
-      route,
-      status,
-      route.method === 'POST' ? 'example-of-in-progress-conclusion' : undefined
-    )
     const app = base.app as Record<string, unknown>
     return {
       ...base,
       id: run.id,
       node_id: Buffer.from(`CheckRun${run.id}`).toString('base64'),
       head_sha: run.head_sha,
-      external_id: '',
+      external_id: run.external_id ?? '',
       url: `${this.url}/repos/${owner}/${repo}/check-runs/${run.id}`,
       html_url: `https://github.com/${owner}/${repo}/runs/${run.id}`,
       details_url: run.details_url,
@@ -784,6 +795,24 @@ export class GitHubStandIn {
       }
     }
   }
+}
+
+/** One page of a list, as `per_page` and `page` ask, with GitHub's `link` header when there are others. */
+function paged<T>(url: URL, all: T[]): { slice: T[]; headers?: Record<string, string> } {
+  const perPage = Math.min(Number(url.searchParams.get('per_page') ?? DEFAULT_PER_PAGE), MAX_PER_PAGE)
+  const page = Number(url.searchParams.get('page') ?? 1)
+  const slice = all.slice((page - 1) * perPage, page * perPage)
+  const last = Math.max(1, Math.ceil(all.length / perPage))
+  const link = (p: number, rel: string) => {
+    const next = new URL(url.href)
+    next.searchParams.set('per_page', String(perPage))
+    next.searchParams.set('page', String(p))
+    return `<${next.href}>; rel="${rel}"`
+  }
+  const links: string[] = []
+  if (page < last) links.push(link(page + 1, 'next'), link(last, 'last'))
+  if (page > 1) links.push(link(1, 'first'), link(page - 1, 'prev'))
+  return { slice, ...(links.length > 0 && { headers: { link: links.join(', ') } }) }
 }
 
 function notFound(): HttpAnswer {

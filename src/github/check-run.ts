@@ -1,12 +1,14 @@
 // The check run: created in progress as soon as the run starts, completed once with the conclusion, the output
-// and the first annotations, then given the rest of the annotations 50 per request.
+// and the first annotations, then given the rest of the annotations 50 per request. Created once: a create
+// retried after its answer was lost takes the run it made instead of making a second one.
 
+import { randomUUID } from 'node:crypto'
 import type { Annotation } from '../report/annotations.js'
 import type { CheckOutput } from '../report/check-output.js'
-import { ANNOTATIONS_PER_REQUEST } from '../report/github-limits.js'
+import { ANNOTATIONS_PER_REQUEST, CHECK_RUNS_PER_PAGE } from '../report/github-limits.js'
 import type { Conclusion } from '../types.js'
 import { apiFailure, httpStatus } from './api-errors.js'
-import type { GitHubClient, RepoRef } from './client.js'
+import type { BeforeRetry, GitHubClient, RepoRef } from './client.js'
 
 /** HTTP 422: GitHub rejected the body, e.g. an annotation on a path or line it does not accept. */
 const UNPROCESSABLE = 422
@@ -30,20 +32,52 @@ const IN_PROGRESS_OUTPUT = {
   summary: 'dataset-guard is reading the datasets at the base and head commits.'
 }
 
-/** Creates the check run on the head commit, in progress. */
+/**
+ * The run with this name and external_id on the commit, as the answer of the list request that found it. Every
+ * run is listed (filter: all), not only the newest of the name, which may be another's.
+ */
+async function findCheckRun(
+  client: GitHubClient,
+  repo: RepoRef,
+  run: NewCheckRun,
+  externalId: string
+): ReturnType<BeforeRetry> {
+  const pages = client.paginate.iterator(client.rest.checks.listForRef, {
+    ...repo,
+    ref: run.headSha,
+    check_name: run.name,
+    filter: 'all',
+    per_page: CHECK_RUNS_PER_PAGE
+  })
+  for await (const page of pages) {
+    const found = page.data.find(r => r.external_id === externalId)
+    if (found !== undefined) return { ...page, data: found }
+  }
+  return undefined
+}
+
+/**
+ * Creates the check run on the head commit, in progress. Its external_id is new for each call, so a retry of
+ * the create (see BeforeRetry in client.ts) finds the run that call made, if GitHub made it, and never another
+ * job's or an earlier run's of the same name.
+ */
 export async function createCheckRun(
   client: GitHubClient,
   repo: RepoRef,
   run: NewCheckRun
 ): Promise<CheckRunRef> {
+  const externalId = `dataset-guard-${randomUUID()}`
+  const beforeRetry: BeforeRetry = () => findCheckRun(client, repo, run, externalId)
   const { data } = await client.rest.checks.create({
     ...repo,
     name: run.name,
     head_sha: run.headSha,
+    external_id: externalId,
     status: 'in_progress',
     started_at: new Date().toISOString(),
     ...(run.detailsUrl !== undefined && { details_url: run.detailsUrl }),
-    output: IN_PROGRESS_OUTPUT
+    output: IN_PROGRESS_OUTPUT,
+    request: { beforeRetry }
   })
   return { id: data.id, htmlUrl: data.html_url ?? '', appSlug: data.app?.slug ?? null }
 }

@@ -1,11 +1,22 @@
 // The one Octokit type the API layer works with. main.ts builds the client once (from @actions/github's
 // getOctokit, which honours GITHUB_API_URL), makes it retry transient failures, and passes it to every function
-// here.
+// here. A request that must not be carried out twice (a create) says how to find what it made: see BeforeRetry.
 
 import type { getOctokit } from '@actions/github'
 import { httpStatus } from './api-errors.js'
 
 export type GitHubClient = ReturnType<typeof getOctokit>
+
+type Response = Awaited<ReturnType<GitHubClient['request']>>
+
+/**
+ * A request option, `request: { beforeRetry }`, for a request that must not be carried out twice. A server
+ * error or a dropped connection may come after GitHub carried the request out, with only the answer lost; so
+ * before retrying after one, the client calls this to look for what the request made. A response it returns is
+ * taken as the request's own, and nothing is retried; undefined retries. A rate-limited request was refused
+ * before anything was done, so it is retried without looking.
+ */
+export type BeforeRetry = () => Promise<Response | undefined>
 
 /** The repository the run belongs to (GITHUB_REPOSITORY). */
 export interface RepoRef {
@@ -91,7 +102,10 @@ export function retryWait(
   return { retry: false }
 }
 
-/** Makes every request of the client retry transient failures (see retryWait), a bounded number of times. */
+/**
+ * Makes every request of the client retry transient failures (see retryWait), a bounded number of times; a
+ * request with a BeforeRetry is looked for before each retry that might repeat it.
+ */
 export function withRetries(client: GitHubClient, options: RetryOptions = {}): GitHubClient {
   const baseDelayMs = options.baseDelayMs ?? RETRY_BASE_DELAY_MS
   const maxRetries = options.maxRetries ?? MAX_RETRIES
@@ -119,6 +133,11 @@ export function withRetries(client: GitHubClient, options: RetryOptions = {}): G
           waitMs: wait.waitMs
         })
         await sleep(wait.waitMs)
+        if (!wait.rateLimited) {
+          const beforeRetry = requestOptions.request?.beforeRetry as BeforeRetry | undefined
+          const found = await beforeRetry?.()
+          if (found !== undefined) return found
+        }
       }
     }
   })

@@ -33,3 +33,6 @@ export const WORKFLOW_ANNOTATIONS_PER_KIND = 10
 
 /** "per_page: The number of results per page (max 100)." (REST API, List issue comments.) */
 export const COMMENTS_PER_PAGE = 100
+
+/** "per_page: The number of results per page (max 100)." (REST API, List check runs for a Git reference.) */
+export const CHECK_RUNS_PER_PAGE = 100
