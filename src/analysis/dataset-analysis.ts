@@ -145,10 +145,10 @@ class RowList {
   }
 
   load(column: (name: string) => ArrayLike<number>, prefix: string, ownerName: string): void {
-    pushAll(this.owner, column(`${prefix}.${ownerName}`))
-    pushAll(this.ordinal, column(`${prefix}.ordinal`))
-    pushAll(this.file, column(`${prefix}.file`))
-    pushAll(this.line, column(`${prefix}.line`))
+    this.owner.append(column(`${prefix}.${ownerName}`))
+    this.ordinal.append(column(`${prefix}.ordinal`))
+    this.file.append(column(`${prefix}.file`))
+    this.line.append(column(`${prefix}.line`))
   }
 }
 
@@ -1248,6 +1248,13 @@ export class DatasetAnalysis {
         into.distinct2 = null
       }
     }
+    // Tables and columns are made at their saved size at once: grown by doubling, a loaded base left several
+    // times its size in discarded buffers behind (the cached 1M-row run peaked above the fresh one).
+    analysis.exactInputs = new Hash53Flags(column('exact.key').length)
+    analysis.normalisedInputs = new Hash53Flags(column('normalised.key').length)
+    analysis.keyIndex = new Hash53Index(text('keys').length)
+    analysis.canonicalIndex = new Hash53Index(column('canonical.hash').length)
+    analysis.contentIndex = new Hash53Index(column('content.hash').length)
     for (const [name, table] of [
       ['exact', analysis.exactInputs],
       ['normalised', analysis.normalisedInputs]
@@ -1265,10 +1272,10 @@ export class DatasetAnalysis {
     for (const key of text('keys')) analysis.keyIdOf(key)
     for (const [id, names] of json.canonicalNames) analysis.canonicalNames.set(id, names)
     fillIndex(analysis.canonicalIndex, column('canonical.hash'))
-    pushAll(analysis.canonicalFirst, column('canonical.first'))
-    pushAll(analysis.canonicalKey, column('canonical.key'))
-    pushAll(analysis.canonicalCounts, column('canonical.counts'))
-    pushAll(analysis.canonicalExamples, column('canonical.examples'))
+    analysis.canonicalFirst.append(column('canonical.first'))
+    analysis.canonicalKey.append(column('canonical.key'))
+    analysis.canonicalCounts.append(column('canonical.counts'))
+    analysis.canonicalExamples.append(column('canonical.examples'))
     // keyIdOf above gave every key zero examples; the saved counts replace them.
     const keyExamples = column('key.examples')
     for (let i = 0; i < keyExamples.length; i++) analysis.keyExamples.set(i, keyExamples[i]!)
@@ -1281,13 +1288,13 @@ export class DatasetAnalysis {
       }
     }
     fillIndex(analysis.contentIndex, column('content.hash'))
-    pushAll(analysis.contentRemaining, column('content.remaining'))
-    pushAll(analysis.contentInput, column('content.input'))
+    analysis.contentRemaining.append(column('content.remaining'))
+    analysis.contentInput.append(column('content.input'))
     const inputs = column('addedInputs.key')
     const counts = column('addedInputs.count')
     for (let i = 0; i < inputs.length; i++) analysis.addedInputs.increment(inputs[i]!, counts[i]!)
     fillIndex(analysis.addedNormalised, column('addedNormalised.hash'))
-    pushAll(analysis.addedNormalisedCount, column('addedNormalised.count'))
+    analysis.addedNormalisedCount.append(column('addedNormalised.count'))
     analysis.duplicates.load(column, 'duplicates', 'normalised')
     if (analysis.samples && json.samples) {
       for (const name of SAMPLE_NAMES) {
@@ -1312,8 +1319,4 @@ function fillIndex(index: Hash53Index, keys: ArrayLike<number>): void {
   for (let i = 0; i < keys.length; i++) {
     if (index.idOf(keys[i]!) !== i) throw new Error('saved analysis holds a key twice')
   }
-}
-
-function pushAll(into: GrowableFloat64 | GrowableInt32, values: ArrayLike<number>): void {
-  for (let i = 0; i < values.length; i++) into.push(values[i]!)
 }

@@ -25,6 +25,13 @@ class Growable<T extends TypedArray> {
     return this.used++
   }
 
+  /** Appends every value, growing once to the exact size needed (for loading saved columns). */
+  append(values: ArrayLike<number>): void {
+    this.reserveExactly(this.used + values.length)
+    this.buffer.set(values, this.used)
+    this.used += values.length
+  }
+
   /** Appends `count` zeros and returns the index of the first. */
   pushZeros(count: number): number {
     const at = this.used
@@ -49,6 +56,13 @@ class Growable<T extends TypedArray> {
   /** The entries as a typed array of exactly `length` (a view: valid until the next push). */
   view(): T {
     return this.buffer.subarray(0, this.used) as T
+  }
+
+  private reserveExactly(size: number): void {
+    if (size <= this.buffer.length) return
+    const next = new this.make(size)
+    next.set(this.buffer.subarray(0, this.used))
+    this.buffer = next
   }
 
   private reserve(size: number): void {
