@@ -63,7 +63,10 @@ const VIEW_OF_SIDE: Record<Side, View> = { base: BASE, head: HEAD }
 const SIDE_BIT: Record<Side, number> = { base: 1, head: 2 }
 /** Per canonical text: rows by view and provenance (real, synthetic, unknown). */
 const COUNT_SLOTS = VIEWS * 3
-/** Per canonical text: examples kept per view, then 1 + the index of its first base example (0: none). */
+/**
+ * Per canonical text: examples kept per view, then 1 + the index of its first base example (0: none; kept where
+ * examples keep their texts, for the head examples to share its string).
+ */
 const EXAMPLE_SLOTS = VIEWS + 1
 const PROVENANCE_INDEX: Record<Provenance, 0 | 1 | 2> = { real: 0, synthetic: 1, unknown: 2 }
 
@@ -153,9 +156,8 @@ class RowList {
 }
 
 /**
- * Rows kept as examples of one view: a RowList of canonical texts. A sharded analysis also keeps each example's
- * snippet (`texts`, aligned with the rows), so that a merge can report without reading the rows again; an
- * unsharded one keeps only where the rows are, and the pipeline reads the few it reports back from git.
+ * Rows kept as examples of one view: a RowList of canonical texts, with each example's snippet (`texts`, aligned
+ * with the rows) where the analysis keeps them (see keepsExampleTexts).
  */
 class ExampleList extends RowList {
   readonly texts: string[] = []
@@ -624,25 +626,35 @@ export class DatasetAnalysis {
       this.keyExamples.add(keySlot, 1)
     }
     this.canonicalExamples.add(slot, 1)
-    const baseSlot = canonical * EXAMPLE_SLOTS + VIEWS
-    const base = this.examples[BASE]!
-    if (view === BASE && this.canonicalExamples.get(baseSlot) === 0) {
-      this.canonicalExamples.set(baseSlot, base.length + 1)
-    }
-    if (this.shard.count === 1) {
+    if (!this.keepsExampleTexts) {
       this.examples[view]!.pushExample(canonical, ordinal, file, row.line, null)
       return undefined
     }
-    if (text === undefined) {
-      text = textSnippet(row.input, EXAMPLE_SNIPPET_LENGTH)
-      // An unchanged row's head example is the same text as its base example: keep one string, not two.
-      const first = this.canonicalExamples.get(baseSlot) - 1
-      if (view !== BASE && first >= 0 && first < base.length && base.texts[first] === text) {
-        text = base.texts[first]
-      }
-    }
+    text ??= this.exampleSnippet(canonical, view, row.input)
     this.examples[view]!.pushExample(canonical, ordinal, file, row.line, text)
     return text
+  }
+
+  /**
+   * Whether examples keep a snippet of their text. A shard does, so that a merge can report without reading the
+   * rows again; an unsharded analysis keeps only where they are (see example-texts.ts).
+   */
+  private get keepsExampleTexts(): boolean {
+    return this.shard.count > 1
+  }
+
+  /** The snippet of a new example's input: an unchanged row's head example shares its base example's string. */
+  private exampleSnippet(canonical: number, view: View, input: string): string {
+    const text = textSnippet(input, EXAMPLE_SNIPPET_LENGTH)
+    const baseSlot = canonical * EXAMPLE_SLOTS + VIEWS
+    const base = this.examples[BASE]!
+    if (view === BASE) {
+      // The example about to be pushed is the class's first base example when it has none yet.
+      if (this.canonicalExamples.get(baseSlot) === 0) this.canonicalExamples.set(baseSlot, base.length + 1)
+      return text
+    }
+    const first = this.canonicalExamples.get(baseSlot) - 1
+    return first >= 0 && first < base.length && base.texts[first] === text ? base.texts[first]! : text
   }
 
   private keyIdOf(key: string): number {
@@ -989,7 +1001,7 @@ export class DatasetAnalysis {
           if (i < 0) break
           examples.push({ file: this.fileNames[list.file.get(i)]!, line: list.line.get(i) })
           // Unsharded, the texts are read back from git once the examples are known (see example-texts.ts).
-          if (list.texts.length > 0) exampleTexts.push(list.texts[i]!)
+          if (this.keepsExampleTexts) exampleTexts.push(list.texts[i]!)
         }
         if (examples.length >= EXAMPLES_PER_PATTERN) break
       }
@@ -1248,8 +1260,8 @@ export class DatasetAnalysis {
         into.distinct2 = null
       }
     }
-    // Tables and columns are made at their saved size at once: grown by doubling, a loaded base left several
-    // times its size in discarded buffers behind (the cached 1M-row run peaked above the fresh one).
+    // Tables and columns are made at their saved size at once: grown by doubling, each left up to its own size
+    // again in discarded buffers, and kept up to twice the room it needs.
     analysis.exactInputs = new Hash53Flags(column('exact.key').length)
     analysis.normalisedInputs = new Hash53Flags(column('normalised.key').length)
     analysis.keyIndex = new Hash53Index(text('keys').length)
@@ -1283,7 +1295,7 @@ export class DatasetAnalysis {
       const list = analysis.examples[view]!
       list.load(column, `examples${view}`, 'canonical')
       for (const value of text(`examples${view}.texts`)) list.texts.push(value)
-      if (list.texts.length !== (json.shard.count > 1 ? list.length : 0)) {
+      if (list.texts.length !== (analysis.keepsExampleTexts ? list.length : 0)) {
         throw new Error(`saved analysis has ${list.texts.length} example texts for ${list.length} examples`)
       }
     }
