@@ -414,9 +414,9 @@ async function analyseMode(ctx: RunContext): Promise<void> {
       log(`Merging ${files.length} partial result(s)`)
       // One partial is held at a time beside the combined one.
       const merge = new PartialMerge()
-      for (const file of files) {
+      for (const [i, file] of files.entries()) {
         const partial = await readPartial(file, config)
-        await publisher.startCheckRun(partial.head.sha)
+        if (i === 0) await publisher.startCheckRun(partial.head.sha)
         merge.add(partial)
       }
       report = merge.report(config)

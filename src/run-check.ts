@@ -245,27 +245,23 @@ export class PartialMerge {
         leakage: dataset.leakage?.result() ?? null
       })
     }
-    return reportOfDatasets(first, datasets, config)
-  }
-}
-
-function reportOfDatasets(first: RunPartial, datasets: DatasetReport[], config: Config): Report {
-  const verdict = evaluateGate(datasets, name => thresholdsFor(config, name))
-  return {
-    tool: { name: 'dataset-guard', version: VERSION },
-    base: first.base,
-    head: first.head,
-    datasets,
-    verdict,
-    parameters: {
-      shingleSize: config.patterns.shingleSize,
-      jaccard: config.patterns.jaccard,
-      bands: config.patterns.bands,
-      rowsPerBand: config.patterns.rowsPerBand,
-      seed: config.patterns.seed,
-      realismSampleSize: config.realism.sampleSize,
-      realismSeed: DEFAULT_REALISM_SEED,
-      config: config.source ?? '(built-in defaults)'
+    const verdict = evaluateGate(datasets, name => thresholdsFor(config, name))
+    return {
+      tool: { name: 'dataset-guard', version: VERSION },
+      base: first.base,
+      head: first.head,
+      datasets,
+      verdict,
+      parameters: {
+        shingleSize: config.patterns.shingleSize,
+        jaccard: config.patterns.jaccard,
+        bands: config.patterns.bands,
+        rowsPerBand: config.patterns.rowsPerBand,
+        seed: config.patterns.seed,
+        realismSampleSize: config.realism.sampleSize,
+        realismSeed: DEFAULT_REALISM_SEED,
+        config: config.source ?? '(built-in defaults)'
+      }
     }
   }
 }

@@ -58,19 +58,18 @@ class Growable<T extends TypedArray> {
     return this.buffer.subarray(0, this.used) as T
   }
 
-  private reserveExactly(size: number): void {
-    if (size <= this.buffer.length) return
-    const next = new this.make(size)
-    next.set(this.buffer.subarray(0, this.used))
-    this.buffer = next
-  }
-
+  /** Room for `size` entries, doubling the buffer as often as that takes. */
   private reserve(size: number): void {
     if (size <= this.buffer.length) return
     let capacity = this.buffer.length * 2
     while (capacity < size) capacity *= 2
-    const next = new this.make(capacity)
-    next.set(this.buffer)
+    this.reserveExactly(capacity)
+  }
+
+  private reserveExactly(size: number): void {
+    if (size <= this.buffer.length) return
+    const next = new this.make(size)
+    next.set(this.buffer.subarray(0, this.used))
     this.buffer = next
   }
 }
