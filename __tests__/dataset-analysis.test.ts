@@ -89,6 +89,44 @@ describe('DatasetAnalysis', () => {
     expect(JSON.parse(plain).change).toMatchObject({ added: 4, unchanged: 4, removed: 0 })
   })
 
+  it('lists the five largest patterns of each view, largest first, ties to the pattern seen first', () => {
+    const templates = [
+      'alpha bravo charlie delta echo',
+      'foxtrot golf hotel india juliet',
+      'kilo lima mike november oscar',
+      'papa quebec romeo sierra tango',
+      'uniform victor whiskey xray yankee',
+      'zulu apple banana cherry grape',
+      'lemon mango nectar olive peach'
+    ]
+    const sizes = [3, 5, 5, 1, 5, 2, 4]
+    const analysis = new DatasetAnalysis({ ...DEFAULT_PATTERNS })
+    // Template 2 is also at base, with other numbers: its added rows are in an existing pattern.
+    analysis.addBase(row(`${templates[2]} 100`))
+    analysis.addBase(row(`${templates[2]} 200`))
+    // Each template's first row comes in template order, after template 2's base rows: patterns are met in the
+    // order 2, 0, 1, 3, 4, 5, 6, and equal sizes keep that order.
+    for (let n = 1; n <= 5; n++) {
+      templates.forEach((template, t) => {
+        if (n <= sizes[t]!) analysis.addHead(row(`${template} ${n}`))
+      })
+    }
+    const result = analysis.finish({ base: true, head: true })
+    const expected = [2, 1, 4, 6, 0]
+    const head = result.head!.largestPatterns
+    expect(head.map(p => p.templateKey)).toEqual(expected.map(t => `${templates[t]} <n>`))
+    expect(head.map(p => p.size)).toEqual([5, 5, 5, 4, 3])
+    expect(head.every(p => p.variants === 1 && p.examples.length === 3)).toBe(true)
+    const added = result.change.largestAddedPatterns
+    expect(added.map(p => p.templateKey)).toEqual(expected.map(t => `${templates[t]} <n>`))
+    expect(added.map(p => p.existedAtBase)).toEqual([true, false, false, false, false])
+    expect(result.base!.largestPatterns.map(p => [p.templateKey, p.size])).toEqual([
+      [`${templates[2]} <n>`, 2]
+    ])
+    expect(result.head!.unique.pattern).toBe(7)
+    expect(result.change).toMatchObject({ added: 25, newPatterns: 6, inExistingPatterns: 5 })
+  })
+
   it('refuses base rows after head rows, since the diff depends on the order', () => {
     const analysis = new DatasetAnalysis({ ...DEFAULT_PATTERNS })
     analysis.addHead(row('a'))

@@ -282,15 +282,66 @@ interface Resolved {
   table: KeyTable
 }
 
-/** One pattern after clustering, with its counts on each side. */
-interface PatternTotals {
-  base: number
-  head: number
-  added: number
-  baseSynthetic: number
-  headSynthetic: number
-  /** Indices into the resolved key list, in first-seen order. */
-  keys: number[]
+/**
+ * The patterns after clustering (ids 0..size-1, in order of first appearance): rows per view and synthetic rows
+ * per side, and each pattern's resolved keys, in flat columns. A million rows make some 550k patterns, and an
+ * object with a key array for each had been the largest allocation of the whole analysis (about 250 MB of heap).
+ */
+class PatternTable {
+  readonly size: number
+  /** Rows of pattern p in a view at rows[view * size + p]: each view's slice is the list of pattern sizes. */
+  readonly rows: Int32Array
+  /** Synthetic rows of pattern p at base and at head: synthetic[side view * size + p]. */
+  readonly synthetic: Int32Array
+  /** Pattern p's keys are keys[keyStart[p]] .. keys[keyStart[p + 1] - 1], in first-seen order. */
+  private readonly keyStart: Int32Array
+  private readonly keys: Int32Array
+
+  /** `ids[k]`: the pattern of resolved key k. */
+  constructor(table: KeyTable, ids: Int32Array) {
+    let size = 0
+    for (let k = 0; k < ids.length; k++) if (ids[k]! >= size) size = ids[k]! + 1
+    this.size = size
+    this.rows = new Int32Array(VIEWS * size)
+    this.synthetic = new Int32Array(2 * size)
+    this.keyStart = new Int32Array(size + 1)
+    for (let k = 0; k < ids.length; k++) {
+      const p = ids[k]!
+      for (let view = 0; view < VIEWS; view++) this.rows[view * size + p]! += table.total(k, view as View)
+      this.synthetic[BASE * size + p]! += table.slot(k, BASE * 3 + 1)
+      this.synthetic[HEAD * size + p]! += table.slot(k, HEAD * 3 + 1)
+      this.keyStart[p + 1]!++
+    }
+    for (let p = 0; p < size; p++) this.keyStart[p + 1]! += this.keyStart[p]!
+    const next = this.keyStart.slice(0, size)
+    this.keys = new Int32Array(ids.length)
+    for (let k = 0; k < ids.length; k++) this.keys[next[ids[k]!]!++] = k
+  }
+
+  /** The sizes of every pattern in a view (0 for a pattern with no rows there). */
+  sizes(view: View): Int32Array {
+    return this.rows.subarray(view * this.size, (view + 1) * this.size)
+  }
+
+  keysOf(p: number): Int32Array {
+    return this.keys.subarray(this.keyStart[p]!, this.keyStart[p + 1]!)
+  }
+
+  /** The `count` largest patterns in a view, largest first; ties go to the pattern seen first. */
+  largest(view: View, count: number): number[] {
+    const sizes = this.sizes(view)
+    const top: number[] = []
+    for (let p = 0; p < sizes.length; p++) {
+      const size = sizes[p]!
+      if (size === 0 || (top.length === count && size <= sizes[top[count - 1]!]!)) continue
+      // Patterns come in id order, so a pattern goes after every kept one at least its size.
+      let at = top.length
+      while (at > 0 && sizes[top[at - 1]!]! < size) at--
+      top.splice(at, 0, p)
+      if (top.length > count) top.pop()
+    }
+    return top
+  }
 }
 
 export interface DatasetAnalysisResult {
@@ -708,15 +759,18 @@ export class DatasetAnalysis {
     const resolved = this.resolveKeys(this.keyStats())
     this.releaseCanonicals()
     const ids = clusterPatterns(resolved.keys, this.parameters)
-    const patterns = this.totalsByPattern(resolved.table, ids)
+    const patterns = new PatternTable(resolved.table, ids)
 
     let newPatterns = 0
     let inExistingPatterns = 0
     let addedPatterns = 0
-    for (const pattern of patterns) {
-      if (pattern.added === 0) continue
+    const baseSizes = patterns.sizes(BASE)
+    const addedSizes = patterns.sizes(ADDED)
+    for (let p = 0; p < patterns.size; p++) {
+      const added = addedSizes[p]!
+      if (added === 0) continue
       addedPatterns++
-      if (pattern.base > 0) inExistingPatterns += pattern.added
+      if (baseSizes[p]! > 0) inExistingPatterns += added
       else newPatterns++
     }
     // Every changed row's input matched a base input exactly, so it was also a duplicate candidate; an edited
@@ -903,25 +957,6 @@ export class DatasetAnalysis {
     return { keys, table }
   }
 
-  private totalsByPattern(table: KeyTable, ids: Int32Array): PatternTotals[] {
-    const patterns: PatternTotals[] = []
-    for (let k = 0; k < ids.length; k++) {
-      const id = ids[k] as number
-      let pattern = patterns[id]
-      if (!pattern) {
-        pattern = { base: 0, head: 0, added: 0, baseSynthetic: 0, headSynthetic: 0, keys: [] }
-        patterns[id] = pattern
-      }
-      pattern.base += table.total(k, BASE)
-      pattern.head += table.total(k, HEAD)
-      pattern.added += table.total(k, ADDED)
-      pattern.baseSynthetic += table.slot(k, BASE * 3 + 1)
-      pattern.headSynthetic += table.slot(k, HEAD * 3 + 1)
-      pattern.keys.push(k)
-    }
-    return patterns
-  }
-
   /**
    * Turns the base side's running measures into their figures once head rows start: the distinct-2 set alone
    * holds up to 2 million n-gram hashes (32 MB), which the head side's reading need not carry.
@@ -945,24 +980,25 @@ export class DatasetAnalysis {
 
   private sideMetrics(
     side: Side,
-    patterns: PatternTotals[],
+    patterns: PatternTable,
     resolved: Resolved,
     counts: UniqueCounts
   ): SideMetrics {
     const state = this.sides[side]
     const view = VIEW_OF_SIDE[side]
-    const sizes: number[] = []
+    const sizes = patterns.sizes(view)
+    let present = 0
     let syntheticPatterns = 0
-    for (const pattern of patterns) {
-      if (pattern[side] > 0) sizes.push(pattern[side])
-      if ((side === 'base' ? pattern.baseSynthetic : pattern.headSynthetic) > 0) syntheticPatterns++
+    for (let p = 0; p < patterns.size; p++) {
+      if (sizes[p]! > 0) present++
+      if (patterns.synthetic[view * patterns.size + p]! > 0) syntheticPatterns++
     }
     let template = 0
     for (let k = 0; k < resolved.keys.length; k++) if (resolved.table.total(k, view) > 0) template++
     const unique: CascadeCounts = {
       ...counts,
       template,
-      pattern: sizes.length
+      pattern: present
     }
     const mix = mixOf(state.provenance)
     return {
@@ -970,7 +1006,7 @@ export class DatasetAnalysis {
       rows: state.rows,
       invalidRows: state.invalidRows,
       unique,
-      uniquePatternRatio: ratio(sizes.length, state.rows),
+      uniquePatternRatio: ratio(present, state.rows),
       effectivePatterns: effectiveCount(sizes),
       mix,
       syntheticUniquePatternRatio: ratio(syntheticPatterns, mix.synthetic),
@@ -979,18 +1015,12 @@ export class DatasetAnalysis {
     }
   }
 
-  private largest(patterns: PatternTotals[], resolved: Resolved, view: View): PatternSummary[] {
-    const by = VIEW_NAMES[view]
+  private largest(patterns: PatternTable, resolved: Resolved, view: View): PatternSummary[] {
     const list = this.examples[view]!
-    const order = patterns
-      .map((p, index) => ({ p, index }))
-      .filter(({ p }) => p[by] > 0)
-      // Ties broken by first appearance, so the list is the same on every run.
-      .sort((a, b) => b.p[by] - a.p[by] || a.index - b.index)
-      .slice(0, LARGEST_PATTERNS)
-    return order.map(({ p }) => {
-      const members = p.keys
-        .map(k => ({ k, count: resolved.table.total(k, view) }))
+    const sizes = patterns.sizes(view)
+    // Ties broken by first appearance, so the list is the same on every run.
+    return patterns.largest(view, LARGEST_PATTERNS).map(p => {
+      const members = Array.from(patterns.keysOf(p), k => ({ k, count: resolved.table.total(k, view) }))
         .filter(m => m.count > 0)
         .sort((a, b) => b.count - a.count || a.k - b.k)
       const examples: RowRef[] = []
@@ -1007,12 +1037,12 @@ export class DatasetAnalysis {
       }
       const summary: PatternSummary = {
         templateKey: resolved.keys[members[0]!.k]!,
-        size: p[by],
+        size: sizes[p]!,
         variants: members.length,
         examples,
         exampleTexts
       }
-      if (view === ADDED) summary.existedAtBase = p.base > 0
+      if (view === ADDED) summary.existedAtBase = patterns.sizes(BASE)[p]! > 0
       return summary
     })
   }
@@ -1318,7 +1348,6 @@ export class DatasetAnalysis {
 }
 
 const SAMPLE_NAMES = ['real', 'synthetic', 'existing', 'added'] as const
-const VIEW_NAMES = ['base', 'head', 'added'] as const
 
 function measuredOf(state: SideState): MeasuredDiversity {
   const measured: MeasuredDiversity = { ...state.measured }
