@@ -157,6 +157,46 @@ describe('DatasetAnalysis shards', () => {
     expect(first.finish(PRESENT)).toEqual(withExampleTexts(single))
   })
 
+  it('decides a sentence-start word from the names every shard saw', () => {
+    // "Rose" is capitalised mid-sentence in 24 canonical texts and written "rose" in 2: a name (fewer than 1 in
+    // 10 uses in lower case), so "Rose likes green tea." has the key of "Bob likes green tea.". The 24 texts
+    // are spread over the shards: with only one shard's names, "rose" would read as a word.
+    const inputs = [
+      ...TOPICS.flatMap(topic =>
+        ['fair', 'market', 'station'].map(place => `Yesterday I met Rose at the ${topic} ${place}.`)
+      ),
+      ...TOPICS.slice(0, 2).map(topic => `a rose by any other name about ${topic}`),
+      'I saw Bob today.',
+      'Rose likes green tea.',
+      'Bob likes green tea.'
+    ]
+    const rows = rowsOf(
+      inputs.map(input => ({ input, output: 'ok', provenance: 'real' as const })),
+      ['data/a.jsonl']
+    )
+    const unique = (analysis: DatasetAnalysis) => analysis.finish({ base: false, head: true }).head!.unique
+    const whole = unique(analyse(new DatasetAnalysis({ ...DEFAULT_PATTERNS }, REALISM), [], rows))
+    expect(whole).toMatchObject({ canonical: 29, template: 28 })
+    for (const count of [2, 4]) {
+      const shards = Array.from({ length: count }, (_, index) =>
+        DatasetAnalysis.fromState(
+          throughStorage(
+            analyse(
+              new DatasetAnalysis({ ...DEFAULT_PATTERNS }, REALISM, { index, count }),
+              [],
+              rows
+            ).toState(true)
+          ),
+          { ...DEFAULT_PATTERNS },
+          REALISM
+        )
+      )
+      const [first, ...rest] = shards as [DatasetAnalysis, ...DatasetAnalysis[]]
+      for (const other of rest) first.mergeFrom(other)
+      expect(unique(first)).toEqual(whole)
+    }
+  })
+
   it('keeps where its examples are but not their texts when unsharded', () => {
     const summaries = [
       ...single.base!.largestPatterns,

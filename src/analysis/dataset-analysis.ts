@@ -28,7 +28,7 @@ import { hash53 } from './hash.js'
 import { Hash53Counter, Hash53Flags, Hash53Index } from './hash-table.js'
 import { effectiveCount } from './pattern-stats.js'
 import { clusterPatterns } from './patterns.js'
-import { ProperNounEvidence } from './proper-nouns.js'
+import { ProperNounEvidence, nameHash } from './proper-nouns.js'
 import { EXAMPLE_SNIPPET_LENGTH, textSnippet } from './snippet.js'
 import {
   PendingRow,
@@ -49,7 +49,7 @@ const LARGEST_PATTERNS = 5
 /** Added rows duplicating existing data that are listed by location. */
 const DUPLICATE_EXAMPLES = 10
 /** Version of the saved state's layout; a state of another version is never loaded. */
-export const ANALYSIS_STATE_VERSION = 6
+export const ANALYSIS_STATE_VERSION = 7
 
 type Side = 'base' | 'head'
 /** The three views a row is counted in: its side, and for added head rows also `added`. */
@@ -399,7 +399,6 @@ interface AnalysisStateJson {
   unchanged: number
   addedProvenance: [number, number, number]
   fileNames: string[]
-  canonicalNames: [number, string[]][]
   samples: Record<keyof RealismSamples, RealismSampleState> | null
 }
 
@@ -410,14 +409,16 @@ export class DatasetAnalysis {
   private normalisedInputs = new Hash53Flags()
   // Per canonical text, by its id in `canonicalIndex`: ordinal of its first row, template key id (the key of
   // that first row, so a canonical class has one key), counts per view and provenance, examples kept per view,
-  // and the proper nouns its first row's scan saw (a map by class id: 393k of the 1.1M classes of the 1M-row
-  // benchmark have some).
+  // and the proper nouns its first row's scan saw: class c's are the nameHash values
+  // nameHashes[canonicalNames[2c]] onwards, canonicalNames[2c + 1] of them. At a million rows per side 393k
+  // of the 1.1M classes have some, 631k names in all; a map of string arrays had held them in 99 MB of heap.
   private canonicalIndex = new Hash53Index()
   private canonicalFirst = new GrowableFloat64()
   private canonicalKey = new GrowableInt32()
   private canonicalCounts = new GrowableInt32()
   private canonicalExamples = new GrowableInt32()
-  private readonly canonicalNames = new Map<number, string[]>()
+  private canonicalNames = new GrowableInt32()
+  private nameHashes = new GrowableFloat64()
   /** Template keys by hash53 of the key: ids into keyStrings. */
   private keyIndex = new Hash53Index()
   private keyStrings: string[] = []
@@ -643,7 +644,9 @@ export class DatasetAnalysis {
       this.canonicalKey.push(this.keyIdOf(scan.key))
       this.canonicalCounts.pushZeros(COUNT_SLOTS)
       this.canonicalExamples.pushZeros(EXAMPLE_SLOTS)
-      if (scan.names.length > 0) this.canonicalNames.set(canonical, scan.names)
+      this.canonicalNames.push(this.nameHashes.length)
+      this.canonicalNames.push(scan.names.length)
+      for (const name of scan.names) this.nameHashes.push(nameHash(name))
     }
     const file = this.fileId(row.file)
     const text = this.count(canonical, VIEW_OF_SIDE[side], p, ordinal, file, row)
@@ -834,7 +837,6 @@ export class DatasetAnalysis {
     this.canonicalKey = new GrowableInt32(16)
     this.canonicalCounts = new GrowableInt32(16)
     this.canonicalExamples = new GrowableInt32(16)
-    this.canonicalNames.clear()
     this.keyIndex = new Hash53Index(16)
     this.keyExamples = new GrowableInt32(16)
     this.keyStrings = []
@@ -929,14 +931,21 @@ export class DatasetAnalysis {
 
   /** Folds keys that resolve to the same text: counts added, examples of the earlier key first. */
   private resolveKeys(raw: { order: number[]; table: KeyTable }): Resolved {
+    // Each canonical text counts its key's words once, so a key is observed once per class that has it.
     const evidence = new ProperNounEvidence()
-    const none: string[] = []
+    const classesOfKey = new Int32Array(this.keyStrings.length)
     for (let c = 0; c < this.canonicalFirst.length; c++) {
-      evidence.observe(this.keyStrings[this.canonicalKey.get(c)]!, this.canonicalNames.get(c) ?? none)
+      classesOfKey[this.canonicalKey.get(c)]!++
+      const start = this.canonicalNames.get(2 * c)
+      const end = start + this.canonicalNames.get(2 * c + 1)
+      for (let i = start; i < end; i++) evidence.observeName(this.nameHashes.get(i))
     }
-    // The names were kept for this evidence alone (631k names of 393k classes at a million rows): they go
-    // before the resolved keys are built.
-    this.canonicalNames.clear()
+    for (let k = 0; k < classesOfKey.length; k++) {
+      if (classesOfKey[k]! > 0) evidence.observeKey(this.keyStrings[k]!, classesOfKey[k]!)
+    }
+    // The names were kept for this evidence alone: they go before the resolved keys are built.
+    this.canonicalNames = new GrowableInt32(16)
+    this.nameHashes = new GrowableFloat64(16)
     // Resolved keys by hash53 in a typed table, not a Map keyed by the strings themselves.
     const byKey = new Hash53Index(raw.order.length)
     const keys: string[] = []
@@ -1120,25 +1129,36 @@ export class DatasetAnalysis {
       const c = this.canonicalIndex.idOf(hashes[oc]!)
       ids[oc] = c
       const first = other.canonicalFirst.get(oc)
-      const names = other.canonicalNames.get(oc)
       if (c === this.canonicalFirst.length) {
         this.canonicalFirst.push(first)
         this.canonicalKey.push(this.keyIdOf(other.keyStrings[other.canonicalKey.get(oc)]!))
         this.canonicalCounts.pushZeros(COUNT_SLOTS)
         this.canonicalExamples.pushZeros(EXAMPLE_SLOTS)
-        if (names) this.canonicalNames.set(c, names)
+        this.canonicalNames.pushZeros(2)
+        this.copyNames(other, oc, c)
       } else if (first < this.canonicalFirst.get(c)) {
         // A class's key is the key of its first row, wherever that row was read.
         this.canonicalFirst.set(c, first)
         this.canonicalKey.set(c, this.keyIdOf(other.keyStrings[other.canonicalKey.get(oc)]!))
-        if (names) this.canonicalNames.set(c, names)
-        else this.canonicalNames.delete(c)
+        this.copyNames(other, oc, c)
       }
       for (let slot = 0; slot < COUNT_SLOTS; slot++) {
         this.canonicalCounts.add(c * COUNT_SLOTS + slot, other.canonicalCounts.get(oc * COUNT_SLOTS + slot))
       }
     }
     return ids
+  }
+
+  /**
+   * Gives class `c` the names of the other analysis's class `oc`. They are appended: names a class had before
+   * stay in nameHashes unused, which happens only for a class whose first row was in another shard.
+   */
+  private copyNames(other: DatasetAnalysis, oc: number, c: number): void {
+    const start = other.canonicalNames.get(2 * oc)
+    const count = other.canonicalNames.get(2 * oc + 1)
+    this.canonicalNames.set(2 * c, this.nameHashes.length)
+    this.canonicalNames.set(2 * c + 1, count)
+    for (let i = start; i < start + count; i++) this.nameHashes.push(other.nameHashes.get(i))
   }
 
   private mergeDuplicates(other: DatasetAnalysis, files: number[]): void {
@@ -1192,6 +1212,8 @@ export class DatasetAnalysis {
     numbers['canonical.key'] = this.canonicalKey.view().slice()
     numbers['canonical.counts'] = this.canonicalCounts.view().slice()
     numbers['canonical.examples'] = this.canonicalExamples.view().slice()
+    numbers['canonical.names'] = this.canonicalNames.view().slice()
+    numbers['names.hash'] = this.nameHashes.view().slice()
     numbers['key.examples'] = this.keyExamples.view().slice()
     for (let view = 0; view < VIEWS; view++) {
       const list = this.examples[view]!
@@ -1227,7 +1249,6 @@ export class DatasetAnalysis {
         unchanged: this.unchanged,
         addedProvenance: [...this.addedProvenance],
         fileNames: this.fileNames,
-        canonicalNames: [...this.canonicalNames],
         samples: samples
           ? {
               real: samples.real.toState(),
@@ -1312,7 +1333,18 @@ export class DatasetAnalysis {
     analysis.addedProvenance.splice(0, 3, ...json.addedProvenance)
     for (const name of json.fileNames) analysis.fileId(name)
     for (const key of text('keys')) analysis.keyIdOf(key)
-    for (const [id, names] of json.canonicalNames) analysis.canonicalNames.set(id, names)
+    const names = column('canonical.names')
+    const nameHashes = column('names.hash')
+    for (let c = 0; c < names.length; c += 2) {
+      if (names[c]! < 0 || names[c + 1]! < 0 || names[c]! + names[c + 1]! > nameHashes.length) {
+        throw new Error('saved analysis has names out of range')
+      }
+    }
+    if (names.length !== 2 * column('canonical.hash').length) {
+      throw new Error('saved analysis has names for another number of canonical texts')
+    }
+    analysis.canonicalNames.append(names)
+    analysis.nameHashes.append(nameHashes)
     fillIndex(analysis.canonicalIndex, column('canonical.hash'))
     analysis.canonicalFirst.append(column('canonical.first'))
     analysis.canonicalKey.append(column('canonical.key'))

@@ -20,6 +20,12 @@ export class ProperNounEvidence {
 
   /** Counts one canonical text's key and the names its scan saw (a TemplateScan's `key` and `names`). */
   observe(key: string, names: readonly string[]): void {
+    this.observeKey(key)
+    for (const name of names) this.observeName(nameHash(name))
+  }
+
+  /** Counts the plain words of a key `times` times: once for each canonical text that has the key. */
+  observeKey(key: string, times = 1): void {
     // Each plain word of the key (the tokens between single spaces), hashed as hash53(nameStem(word)) from
     // its place in the key: no token array and no token strings for every row's key.
     const length = key.length
@@ -27,10 +33,14 @@ export class ProperNounEvidence {
       let end = key.indexOf(' ', start)
       if (end === -1) end = length
       if (isPlainWordAt(key, start, end))
-        this.lowerCaseUses.increment(hash53OfSlice(key, start, stemEnd(key, start, end)))
+        this.lowerCaseUses.increment(hash53OfSlice(key, start, stemEnd(key, start, end)), times)
       start = end + 1
     }
-    for (const name of names) this.capitalisedUses.increment(hash53(name))
+  }
+
+  /** Counts one use of a name capitalised mid-sentence, given as its nameHash. */
+  observeName(hash: number): void {
+    this.capitalisedUses.increment(hash)
   }
 
   /** The key with each `^word` replaced by `<name>` when the evidence says proper noun, else by the word. */
@@ -58,12 +68,17 @@ export class ProperNounEvidence {
   }
 
   private isProperNoun(word: string): boolean {
-    const id = hash53(nameStem(word))
+    const id = nameHash(nameStem(word))
     const capitalised = this.capitalisedUses.get(id)
     if (capitalised === 0) return false
     const lowerCase = this.lowerCaseUses.get(id)
     return lowerCase < MAX_LOWER_CASE_SHARE * (lowerCase + capitalised)
   }
+}
+
+/** How the evidence knows a name (a TemplateScan's `names` entry): its hash53, so names are kept as numbers. */
+export function nameHash(name: string): number {
+  return hash53(name)
 }
 
 /**
