@@ -185,7 +185,7 @@ describe('templateScan: the worked examples', () => {
     for (const text of pairs) expect(templateScan(text)).toEqual(templateScan(`${text} §`))
   })
 
-  it('finds number words in ASCII text as the Unicode path does, compounds and boundaries included', () => {
+  it('finds number words and names in ASCII text as the Unicode path does, compounds and boundaries included', () => {
     expect(key('Twenty-five cats and one hundred and five dogs')).toBe('<n> cats and <n> dogs')
     expect(key("one's twenty-fives four' x-one hundred\nand two")).toBe("one's <n> - fives four x - <n>")
     // Random texts of number words, separators and near-misses: the ASCII scanner against the regex path.
@@ -217,7 +217,16 @@ describe('templateScan: the worked examples', () => {
       ',',
       'a',
       '_',
-      '\uE005'
+      '\uE005',
+      // Capitalised words, capitals and the pronoun I: names, sentence starts and plain words.
+      'Alice',
+      'NASA',
+      'I',
+      'Ok',
+      'A1',
+      'QA2b',
+      '!',
+      '?'
     ]
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 14 }), parts => {

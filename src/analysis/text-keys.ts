@@ -257,6 +257,9 @@ function scanTokens(prepared: string): TemplateScan {
 function scanAsciiTokens(prepared: string): TemplateScan {
   const scan = new TokenScan()
   const length = prepared.length
+  // Lower-cased once for the whole text (the same length: ASCII and the sentinels have no case), so a word's
+  // token is one slice of it rather than a slice and its lower-case copy.
+  const lower = prepared.toLowerCase()
   for (let i = 0; i < length;) {
     const c = prepared.charCodeAt(i)
     if (isAsciiWordChar(c)) {
@@ -272,7 +275,7 @@ function scanAsciiTokens(prepared: string): TemplateScan {
         scan.slot(MARK_NUMBER)
         i = numberWordsEnd(prepared, i, end)
       } else {
-        scan.word(prepared.slice(i, end))
+        scan.asciiWord(prepared, lower, i, end)
         i = end
       }
       continue
@@ -402,6 +405,23 @@ class TokenScan {
     this.atSentenceStart = false
   }
 
+  /**
+   * word(text.slice(start, end)) for an ASCII word, with `lower` the lower-cased text: what isCapitalised asks
+   * of the word is read from its character codes.
+   */
+  asciiWord(text: string, lower: string, start: number, end: number): void {
+    const word = lower.slice(start, end)
+    if (!isCapitalisedAscii(text, start, end)) {
+      this.tokens.push(word)
+    } else if (this.atSentenceStart) {
+      this.tokens.push(SENTENCE_START_MARK + word)
+    } else {
+      pushFolded(this.tokens, SLOT_NAME)
+      this.names.push(nameStem(word))
+    }
+    this.atSentenceStart = false
+  }
+
   result(): TemplateScan {
     return { key: this.tokens.join(' '), names: this.names }
   }
@@ -445,6 +465,25 @@ function isCapitalised(word: string): boolean {
   if (letters.length >= 2 && letters === letters.toUpperCase()) return false
   return !PRONOUN_I.test(word)
 }
+/** isCapitalised for an ASCII word `text.slice(start, end)` (letters, digits and apostrophes). */
+function isCapitalisedAscii(text: string, start: number, end: number): boolean {
+  const first = text.charCodeAt(start)
+  if (first < 0x41 || first > 0x5a) return false
+  // The pronoun I, alone or before an apostrophe (I'm, I'd).
+  if (first === CAPITAL_I && (end === start + 1 || text.charCodeAt(start + 1) === APOSTROPHE)) return false
+  let letters = 0
+  let lowerCase = false
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i)
+    if (c >= 0x61 && c <= 0x7a) {
+      letters++
+      lowerCase = true
+    } else if (c >= 0x41 && c <= 0x5a) letters++
+  }
+  // Words in capitals (NASA, JSON) stay words.
+  return letters < 2 || lowerCase
+}
+const CAPITAL_I = 0x49
 const STARTS_UPPER_CASE = /^[\p{Lu}\p{Lt}]/u
 const NOT_A_LETTER = /[^\p{L}]/gu
 const PRONOUN_I = /^I(?:$|['’])/u
