@@ -272,6 +272,22 @@ describe('DatasetAnalysis shards', () => {
     expect(resumed.finish(PRESENT)).toEqual(single)
   })
 
+  it('refuses a saved analysis whose names point outside its name column', () => {
+    const state = analyse(new DatasetAnalysis({ ...DEFAULT_PATTERNS }, REALISM), BASE_ROWS, []).toState(false)
+    const load = (state: AnalysisState) => () =>
+      DatasetAnalysis.fromState(state, { ...DEFAULT_PATTERNS }, REALISM)
+    expect(load(throughStorage(state))).not.toThrow()
+    const names = Float64Array.from(state.numbers['canonical.names']!)
+    names[names.length - 1] = state.numbers['names.hash']!.length + 1
+    expect(load({ ...state, numbers: { ...state.numbers, 'canonical.names': names } })).toThrow(
+      /out of range/
+    )
+    const short = Float64Array.from(state.numbers['canonical.names']!).slice(0, -2)
+    expect(load({ ...state, numbers: { ...state.numbers, 'canonical.names': short } })).toThrow(
+      /another number/
+    )
+  })
+
   it('refuses a saved analysis made with other parameters or another layout', () => {
     const state = new DatasetAnalysis({ ...DEFAULT_PATTERNS }, REALISM).toState(false)
     expect(() => DatasetAnalysis.fromState(state, { ...DEFAULT_PATTERNS, bands: 16 }, REALISM)).toThrow(

@@ -291,8 +291,8 @@ class PatternTable {
   readonly size: number
   /** Rows of pattern p in a view at rows[view * size + p]: each view's slice is the list of pattern sizes. */
   readonly rows: Int32Array
-  /** Synthetic rows of pattern p at base and at head: synthetic[side view * size + p]. */
-  readonly synthetic: Int32Array
+  /** Synthetic rows of pattern p at base and at head: synthetic[view * size + p], view BASE or HEAD. */
+  private readonly synthetic: Int32Array
   /** Pattern p's keys are keys[keyStart[p]] .. keys[keyStart[p + 1] - 1], in first-seen order. */
   private readonly keyStart: Int32Array
   private readonly keys: Int32Array
@@ -321,6 +321,11 @@ class PatternTable {
   /** The sizes of every pattern in a view (0 for a pattern with no rows there). */
   sizes(view: View): Int32Array {
     return this.rows.subarray(view * this.size, (view + 1) * this.size)
+  }
+
+  /** The synthetic rows of every pattern at one side. */
+  syntheticSizes(view: typeof BASE | typeof HEAD): Int32Array {
+    return this.synthetic.subarray(view * this.size, (view + 1) * this.size)
   }
 
   keysOf(p: number): Int32Array {
@@ -996,18 +1001,19 @@ export class DatasetAnalysis {
     const state = this.sides[side]
     const view = VIEW_OF_SIDE[side]
     const sizes = patterns.sizes(view)
-    let present = 0
+    const synthetic = patterns.syntheticSizes(view === BASE ? BASE : HEAD)
+    let patternCount = 0
     let syntheticPatterns = 0
     for (let p = 0; p < patterns.size; p++) {
-      if (sizes[p]! > 0) present++
-      if (patterns.synthetic[view * patterns.size + p]! > 0) syntheticPatterns++
+      if (sizes[p]! > 0) patternCount++
+      if (synthetic[p]! > 0) syntheticPatterns++
     }
     let template = 0
     for (let k = 0; k < resolved.keys.length; k++) if (resolved.table.total(k, view) > 0) template++
     const unique: CascadeCounts = {
       ...counts,
       template,
-      pattern: present
+      pattern: patternCount
     }
     const mix = mixOf(state.provenance)
     return {
@@ -1015,7 +1021,7 @@ export class DatasetAnalysis {
       rows: state.rows,
       invalidRows: state.invalidRows,
       unique,
-      uniquePatternRatio: ratio(present, state.rows),
+      uniquePatternRatio: ratio(patternCount, state.rows),
       effectivePatterns: effectiveCount(sizes),
       mix,
       syntheticUniquePatternRatio: ratio(syntheticPatterns, mix.synthetic),
