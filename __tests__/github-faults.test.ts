@@ -33,15 +33,18 @@ let standIn: GitHubStandIn
 let client: GitHubClient
 let waits: number[]
 let notes: RetryNote[]
+let found: string[]
 
 beforeEach(async () => {
   standIn = await GitHubStandIn.start(repo)
   waits = []
   notes = []
+  found = []
   client = withRetries(getOctokit('ghs_token', { baseUrl: standIn.url }), {
     sleep: async ms => void waits.push(ms),
     now: () => NOW,
-    onRetry: note => notes.push(note)
+    onRetry: note => notes.push(note),
+    onFound: request => found.push(request)
   })
 })
 
@@ -165,6 +168,7 @@ describe('a check run created but whose answer is lost', () => {
       expect.objectContaining({ check_name: 'dataset-guard', filter: 'all' })
     ])
     expect(notes).toEqual([expect.objectContaining({ request: CHECK_RUNS, status: null, retry: 1 })])
+    expect(found).toEqual([CHECK_RUNS])
 
     await completeCheckRun(client, repo, run.id, {
       conclusion: 'failure',
@@ -194,6 +198,7 @@ describe('a check run created but whose answer is lost', () => {
     expect(standIn.checkRuns.map(r => r.id)).toEqual([earlier.id, run.id])
     expect(standIn.callsTo(CHECK_RUNS).map(c => c.status)).toEqual([201, 502, 0, 201])
     expect(standIn.callsTo(LIST_CHECK_RUNS)).toHaveLength(2)
+    expect(found).toEqual([])
     // Each create has its own external_id; a retry sends the same one.
     const ids = standIn.callsTo(CHECK_RUNS).map(c => (c.body as { external_id?: string }).external_id)
     expect(ids[0]).toEqual(expect.any(String))

@@ -119,7 +119,11 @@ async function runContext(inputs: ActionInputs): Promise<RunContext> {
   }
 }
 
-function retryOptions(): { baseDelayMs?: number; onRetry: (note: RetryNote) => void } {
+function retryOptions(): {
+  baseDelayMs?: number
+  onRetry: (note: RetryNote) => void
+  onFound: (request: string) => void
+} {
   const base = Number(process.env[RETRY_BASE_ENV])
   return {
     ...(process.env[RETRY_BASE_ENV] && Number.isFinite(base) && base >= 0 && { baseDelayMs: base }),
@@ -129,7 +133,9 @@ function retryOptions(): { baseDelayMs?: number; onRetry: (note: RetryNote) => v
         `GitHub API: ${note.request} failed (${what}: ${note.reason}); retry ${note.retry} of ` +
           `${note.maxRetries} in ${(note.waitMs / 1000).toFixed(1)} s`
       )
-    }
+    },
+    onFound: request =>
+      log(`GitHub API: ${request} had been carried out before its answer was lost; not sent again`)
   }
 }
 

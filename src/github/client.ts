@@ -46,6 +46,11 @@ export interface RetryOptions {
   maxRateLimitWaitMs?: number
   /** Told before each retry, for the log. */
   onRetry?: (retry: RetryNote) => void
+  /**
+   * Told when, before a retry, a request's BeforeRetry found what the request had already made (its answer was
+   * lost), so it is not sent again: `request` as in RetryNote.
+   */
+  onFound?: (request: string) => void
   /** Waits; tests replace it to see the waits without spending them. */
   sleep?: (ms: number) => Promise<void>
   /** The clock, in ms since the epoch, to turn `x-ratelimit-reset` into a wait. */
@@ -136,7 +141,10 @@ export function withRetries(client: GitHubClient, options: RetryOptions = {}): G
         if (!wait.rateLimited) {
           const beforeRetry = requestOptions.request?.beforeRetry as BeforeRetry | undefined
           const found = await beforeRetry?.()
-          if (found !== undefined) return found
+          if (found !== undefined) {
+            options.onFound?.(`${requestOptions.method} ${requestOptions.url}`)
+            return found
+          }
         }
       }
     }
