@@ -394,15 +394,7 @@ class TokenScan {
 
   word(word: string): void {
     const lower = word.includes('’') ? word.toLowerCase().replace(/’/gu, "'") : word.toLowerCase()
-    if (!isCapitalised(word)) {
-      this.tokens.push(lower)
-    } else if (this.atSentenceStart) {
-      this.tokens.push(SENTENCE_START_MARK + lower)
-    } else {
-      pushFolded(this.tokens, SLOT_NAME)
-      this.names.push(nameStem(lower))
-    }
-    this.atSentenceStart = false
+    this.lowerWord(lower, isCapitalised(word))
   }
 
   /**
@@ -410,14 +402,18 @@ class TokenScan {
    * of the word is read from its character codes.
    */
   asciiWord(text: string, lower: string, start: number, end: number): void {
-    const word = lower.slice(start, end)
-    if (!isCapitalisedAscii(text, start, end)) {
-      this.tokens.push(word)
+    this.lowerWord(lower.slice(start, end), isCapitalisedAscii(text, start, end))
+  }
+
+  /** A word, lower-cased: a plain word, a sentence-start `^word`, or a name. */
+  private lowerWord(lower: string, capitalised: boolean): void {
+    if (!capitalised) {
+      this.tokens.push(lower)
     } else if (this.atSentenceStart) {
-      this.tokens.push(SENTENCE_START_MARK + word)
+      this.tokens.push(SENTENCE_START_MARK + lower)
     } else {
       pushFolded(this.tokens, SLOT_NAME)
-      this.names.push(nameStem(word))
+      this.names.push(nameStem(lower))
     }
     this.atSentenceStart = false
   }
