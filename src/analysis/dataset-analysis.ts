@@ -285,7 +285,7 @@ interface Resolved {
  * The patterns after clustering (ids 0..size-1, in order of first appearance): rows per view and synthetic rows
  * per side, and each pattern's resolved keys, in flat columns. A million rows per side make 580k patterns; an
  * object with a key array for each, wrapped again and fully sorted for each view to keep five, had grown the
- * heap from 123 to 378 MB at this step, the run's peak.
+ * heap from 123 to 378 MB at this step.
  */
 class PatternTable {
   readonly size: number
