@@ -3,7 +3,7 @@ import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { CompressionMeter, DistinctN } from '../src/analysis/diversity.js'
 import { hash53OfAsciiWordRanges, hash53OfJoined } from '../src/analysis/hash.js'
-import { wordTokens } from '../src/analysis/text-keys.js'
+import { distinctNText, normalisedKey, wordTokens } from '../src/analysis/text-keys.js'
 import { effectiveCount } from '../src/analysis/pattern-stats.js'
 import { mulberry32 } from '../src/analysis/random.js'
 
@@ -187,6 +187,30 @@ describe('DistinctN', () => {
       ),
       { seed: 20_250_101, numRuns: 400 }
     )
+  })
+
+  it('measures the same over distinctNText as over the normalised keys', () => {
+    // The analysis feeds an ASCII text as it is, skipping its normalised key.
+    const text = fc.oneof(
+      fc
+        .array(fc.constantFrom(..."aAbB z09''  .,-\n\t\r\v_", 'Ｈ', 'é', '’'), { maxLength: 40 })
+        .map(chars => chars.join('')),
+      fc.string({ unit: fc.integer({ min: 0, max: 0x7f }).map(c => String.fromCharCode(c)), maxLength: 30 })
+    )
+    fc.assert(
+      fc.property(fc.array(text, { maxLength: 12 }), fc.integer({ min: 1, max: 3 }), (texts, n) => {
+        const normalised = new DistinctN(n)
+        const fed = new DistinctN(n)
+        for (const t of texts) {
+          normalised.add(normalisedKey(t))
+          fed.add(distinctNText(t))
+        }
+        expect(fed.result()).toBe(normalised.result())
+      }),
+      { seed: 20_261_124, numRuns: 400 }
+    )
+    expect(distinctNText('Ｈｅｌｌｏ  World')).toBe('hello world')
+    expect(distinctNText(' Hello\t World ')).toBe(' Hello\t World ')
   })
 
   it('hashes word ranges of ASCII text as hash53OfJoined hashes the lower-cased words', () => {

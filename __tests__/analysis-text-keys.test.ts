@@ -13,6 +13,7 @@ import {
   normalisedKey,
   templateScan,
   wordTokens,
+  writeKeyHashes,
   type TemplateScan
 } from '../src/analysis/text-keys.js'
 
@@ -65,6 +66,50 @@ describe('normalisedKey and canonicalKey', () => {
       expect(canonicalKey(text)).toBe(fullCanonical(text))
       expect(canonicalKeyOfNormalised(normalisedKey(text))).toBe(fullCanonical(text))
     }
+  })
+
+  // writeKeyHashes hashes ASCII keys as it finds them; the strings it never builds are the oracle.
+  const keyHashesOf = (text: string): { ascii: boolean; hashes: number[] } => {
+    const out = new Float64Array(5).fill(-1)
+    const ascii = writeKeyHashes(text, out, 1)
+    expect([out[0], out[4]]).toEqual([-1, -1])
+    return { ascii, hashes: Array.from(out.subarray(1, 4)) }
+  }
+  const keyStringHashes = (text: string): number[] => {
+    const normalised = normalisedKey(text)
+    return [hash53(text), hash53(normalised), hash53(canonicalKeyOfNormalised(normalised))]
+  }
+  // Every ASCII character, with runs of white space and punctuation at the ends and between words.
+  const keyText = fc.oneof(
+    fc.string({ unit: fc.integer({ min: 0, max: 0x7f }).map(c => String.fromCharCode(c)), maxLength: 40 }),
+    fc
+      .array(
+        fc.constantFrom('What', 'is', '2+2', '  ', '\t\r\n', '?!', ' -- ', "it's", 'X9', '\u0000', '\u001c'),
+        {
+          maxLength: 12
+        }
+      )
+      .map(pieces => pieces.join('')),
+    fc.string({ maxLength: 20 }),
+    fc.string({ unit: 'grapheme', maxLength: 12 })
+  )
+
+  it('hashes the three keys of any text as hashing the key strings does, with no string built for ASCII', () => {
+    for (const text of asciiSamples)
+      expect(keyHashesOf(text)).toEqual({ ascii: true, hashes: keyStringHashes(text) })
+    expect(keyHashesOf('Ｈｅｌｌｏ  World')).toEqual({
+      ascii: false,
+      hashes: keyStringHashes('Ｈｅｌｌｏ  World')
+    })
+    expect(keyHashesOf('')).toEqual({ ascii: true, hashes: keyStringHashes('') })
+    fc.assert(
+      fc.property(keyText, text => {
+        const { ascii, hashes } = keyHashesOf(text)
+        expect(ascii).toBe([...text].every(c => c.charCodeAt(0) < 0x80))
+        expect(hashes).toEqual(keyStringHashes(text))
+      }),
+      { numRuns: 3000 }
+    )
   })
 
   it('answers a repeated call and a different text correctly after each other', () => {

@@ -37,7 +37,7 @@ import {
   type RealismSampleState
 } from './realism/realism-sample.js'
 import type { RealismComparison } from './realism/types.js'
-import { canonicalKeyOfNormalised, normalisedKey, templateScan } from './text-keys.js'
+import { distinctNText, templateScan, writeKeyHashes } from './text-keys.js'
 
 /** Example rows kept per template key and view: enough to show a pattern, small enough to keep for every key. */
 const EXAMPLES_PER_KEY = 3
@@ -457,8 +457,8 @@ export class DatasetAnalysis {
   private finished = false
   /** The shards whose rows this analysis holds: its own, and those merged into it. */
   private readonly covered: Set<number>
-  /** The normalised input of the row being added, when `measure` already computed it. */
-  private normalised: string | null = null
+  /** Where observe hashes a row's keys when no reader did. */
+  private readonly keyHashes = new Float64Array(3)
   private readonly samples: RealismSamples | null
 
   constructor(
@@ -510,10 +510,7 @@ export class DatasetAnalysis {
     if (this.headStarted) throw new Error('base rows must all be added before head rows')
     const ordinal = this.ordinal++
     const content = this.measure('base', row)
-    if (content === null) {
-      this.normalised = null
-      return
-    }
+    if (content === null) return
     const { exactInput, normalisedInput, canonical } = this.observe('base', row, ordinal, digest, -1)
     const id = this.contentIndex.idOf(content)
     if (id === this.contentRemaining.length) {
@@ -537,10 +534,7 @@ export class DatasetAnalysis {
     this.headStarted = true
     const ordinal = this.ordinal++
     const content = this.measure('head', row)
-    if (content === null) {
-      this.normalised = null
-      return null
-    }
+    if (content === null) return null
     const id = this.contentIndex.find(content)
     const { exactInput, normalisedInput, canonical, file, text } = this.observe(
       'head',
@@ -590,10 +584,7 @@ export class DatasetAnalysis {
   private measure(side: Side, row: Row): number | null {
     const state = this.sides[side]
     state.compression?.add(row.input)
-    if (state.distinct2) {
-      this.normalised = normalisedKey(row.input)
-      state.distinct2.add(this.normalised)
-    }
+    state.distinct2?.add(distinctNText(row.input))
     const content = row.contentHash
     return this.shard.count === 1 || content % this.shard.count === this.shard.index ? content : null
   }
@@ -629,12 +620,12 @@ export class DatasetAnalysis {
     } else if (digest && digest !== BASE_ROW_DIGEST) {
       ;({ exactInput, normalisedInput, canonical: canonicalHash } = digest)
     } else {
-      exactInput = hash53(row.input)
-      const normalised = this.normalised ?? normalisedKey(row.input)
-      normalisedInput = hash53(normalised)
-      canonicalHash = hash53(canonicalKeyOfNormalised(normalised))
+      const hashes = this.keyHashes
+      writeKeyHashes(row.input, hashes, 0)
+      exactInput = hashes[0]!
+      normalisedInput = hashes[1]!
+      canonicalHash = hashes[2]!
     }
-    this.normalised = null
     this.exactInputs.mark(exactInput, SIDE_BIT[side])
     this.normalisedInputs.mark(normalisedInput, SIDE_BIT[side])
 
