@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { DatasetAnalysis } from '../src/analysis/dataset-analysis.js'
 import { hash53 } from '../src/analysis/hash.js'
+import { realismOfJob } from '../src/analysis/realism/dataset-realism.js'
 import { PendingRow, RealismSample } from '../src/analysis/realism/realism-sample.js'
 import { DEFAULT_PATTERNS } from '../src/config/defaults.js'
 import type { Provenance, Row } from '../src/types.js'
@@ -113,6 +114,60 @@ describe('DatasetAnalysis realism', () => {
     const forward = analyse(head, [], { sampleSize: 20, reference: null }).realism
     const backward = analyse([...head].reverse(), [], { sampleSize: 20, reference: null }).realism
     expect(backward).toEqual(forward)
+  })
+})
+
+describe('realism handed to another thread', () => {
+  // What an unsharded check does: the samples leave as a job (structured-cloned by postMessage), and the report
+  // computed from it must be the one finish would have computed.
+  function handedOver(head: Row[], base: Row[], options?: ConstructorParameters<typeof DatasetAnalysis>[1]) {
+    const analysis = new DatasetAnalysis({ ...DEFAULT_PATTERNS }, options)
+    for (const r of base) analysis.addBase(r)
+    for (const r of head) analysis.addHead(r)
+    const job = analysis.takeRealismJob()
+    expect(analysis.takeRealismJob()).toBeNull()
+    const result = analysis.finish({ base: base.length > 0, head: true })
+    expect(result.realism).toBeNull()
+    return { job: job!, realism: realismOfJob(structuredClone(job!)) }
+  }
+
+  it('gives the report finish gives, each shared row sent once', () => {
+    const base = rows(humanPairs(60), 'real')
+    const head = [
+      ...base.slice(10),
+      ...rows(humanPairs(30), 'real'),
+      ...rows(generatedPairs(80), 'synthetic')
+    ]
+    const inline = analyse(head, base).realism
+    expect(inline?.realVsSynthetic?.gaps.length).toBeGreaterThan(0)
+    expect(inline?.existingVsAdded).not.toBeNull()
+    const { job, realism } = handedOver(head, base)
+    expect(realism).toEqual(inline)
+    // Every head row is in one provenance sample and in one of existing and added: listed once all the same.
+    expect(job.rows).toHaveLength(head.length)
+    const inSamples = Object.values(job.samples).reduce((sum, sample) => sum + sample.rows.length, 0)
+    expect(inSamples).toBe(2 * head.length)
+  })
+
+  it('carries the reference, the seed and rows whose features were computed already', () => {
+    const reference = new RealismSample(50, 1)
+    for (const r of rows(humanPairs(50), 'real', 'reference.jsonl')) {
+      reference.add(r, r.input, r.output, r.contentHash)
+    }
+    // A budget of 1 character: the reference's rows are computed as they come.
+    const options = { sampleSize: 40, reference: { name: 'ref', sample: reference }, seed: 7 }
+    const head = rows(generatedPairs(90), 'synthetic')
+    const inline = analyse(head, [], options).realism
+    expect(inline).toMatchObject({ baseline: 'reference', reference: 'ref', sampleSize: 40 })
+    const { job, realism } = handedOver(head, [], options)
+    expect(job.reference?.sample.rows).toHaveLength(50)
+    expect(job.rows.filter(row => row.sampled !== null)).toHaveLength(50)
+    expect(realism).toEqual(inline)
+  })
+
+  it('hands nothing over when the realism report is off', () => {
+    const analysis = new DatasetAnalysis({ ...DEFAULT_PATTERNS }, { sampleSize: 0, reference: null })
+    expect(analysis.takeRealismJob()).toBeNull()
   })
 })
 

@@ -109,7 +109,7 @@ describe('example texts read back from git', () => {
       await analyseRun(options, { index: 0, count: 2 }),
       await analyseRun(options, { index: 1, count: 2 })
     ]
-    expect(reportOf(partials, config)).toEqual(fresh)
+    expect(await reportOf(partials, config)).toEqual(fresh)
   })
 })
 

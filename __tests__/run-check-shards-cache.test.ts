@@ -150,14 +150,14 @@ describe('the base cache and shards through the pipeline', () => {
       files.push(file)
     }
     const partials = await Promise.all(files.reverse().map(file => readPartial(file, config)))
-    expect(reportOf(partials, config)).toEqual(fresh)
+    expect(await reportOf(partials, config)).toEqual(fresh)
   })
 
   it('refuses to report with a shard missing, or shards of different runs', async () => {
     const partials = [await analyseRun(options, { index: 0, count: 2 })]
-    expect(() => reportOf(partials, config)).toThrow(/shard\(s\) 2\/2 missing/)
+    await expect(reportOf(partials, config)).rejects.toThrow(/shard\(s\) 2\/2 missing/)
     const other = await analyseRun({ ...options, head: options.base }, { index: 1, count: 2 })
-    expect(() => reportOf([...partials, other], config)).toThrow(/different commits or datasets/)
+    await expect(reportOf([...partials, other], config)).rejects.toThrow(/different commits or datasets/)
   })
 
   it('refuses, as each partial comes, a shard given twice or a shard of another split', async () => {
@@ -167,8 +167,8 @@ describe('the base cache and shards through the pipeline', () => {
     expect(() => merge.add(again)).toThrow(/not distinct shards of one run/)
     const otherSplit = await analyseRun(options, { index: 1, count: 3 })
     expect(() => merge.add(otherSplit)).toThrow(/not distinct shards of one run/)
-    expect(() => merge.report(config)).toThrow(/shard\(s\) 2\/2 missing/)
+    await expect(merge.report(config)).rejects.toThrow(/shard\(s\) 2\/2 missing/)
     merge.add(await analyseRun(options, { index: 1, count: 2 }))
-    expect(merge.report(config)).toEqual(fresh)
+    expect(await merge.report(config)).toEqual(fresh)
   })
 })

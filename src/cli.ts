@@ -125,7 +125,7 @@ export async function cli(argv: string[], io: CliIo): Promise<number> {
       // One partial is held at a time beside the combined one.
       const merge = new PartialMerge()
       for (const file of extra) merge.add(await readPartial(resolve(io.cwd, file), config))
-      report = merge.report(config)
+      report = await merge.report(config)
     } else {
       const repo = await repoRoot(resolve(io.cwd, values.repo ?? '.'))
       const config = await loadConfig(configPath(values.config, repo, io.cwd), {

@@ -425,7 +425,7 @@ async function analyseMode(ctx: RunContext): Promise<void> {
         if (i === 0) await publisher.startCheckRun(partial.head.sha)
         merge.add(partial)
       }
-      report = merge.report(config)
+      report = await merge.report(config)
     } else {
       const options = await checkOptions(ctx, target, config)
       await publisher.startCheckRun(options.head)

@@ -12,6 +12,7 @@ import {
   type Shard
 } from './analysis/dataset-analysis.js'
 import { LeakageCheck, type EvalIndex } from './analysis/eval-leakage.js'
+import { realismOfJob } from './analysis/realism/dataset-realism.js'
 import { DEFAULT_REALISM_SEED, type RealismSample } from './analysis/realism/realism-sample.js'
 import { thresholdsFor } from './config/load-config.js'
 import type { Config } from './config/types.js'
@@ -27,7 +28,7 @@ import { readEvalSets, readReference } from './head-sets.js'
 import { isNotRowsReason } from './readers/json-array.js'
 import { readOnThisThread, RowThread, type FileJob } from './readers/row-stream.js'
 import { readStateFile, writeStateFile } from './state/state-file.js'
-import type { DataFormat, DatasetReport, DatasetStatus, Finding, Report } from './types.js'
+import type { DataFormat, DatasetRealism, DatasetReport, DatasetStatus, Finding, Report } from './types.js'
 import { VERSION } from './version.js'
 
 /** Findings kept per dataset; the rest are counted, so one broken file cannot flood memory or the report. */
@@ -93,6 +94,11 @@ export interface DatasetPartial {
   sources: DatasetSources
   analysis: DatasetAnalysis
   leakage: LeakageCheck | null
+  /**
+   * The realism report, when it is computed on the reading thread while the main thread finishes the analysis
+   * (an unsharded check); the analysis then has no samples left.
+   */
+  realismAside?: Promise<DatasetRealism | null>
 }
 
 /** A run's analyses before their metrics: the whole run, or one shard of it. */
@@ -107,8 +113,8 @@ export interface RunPartial {
 
 /** The whole pipeline: every dataset the change touches, analysed, measured and judged. */
 export async function runCheck(options: CheckOptions): Promise<Report> {
-  const partial = await analyseRun(options, WHOLE)
-  const report = reportOf([partial], options.config)
+  const partial = await analyseRun(options, WHOLE, { realismAside: true })
+  const report = await reportOf([partial], options.config)
   // An unsharded analysis keeps where its examples are, not their texts: the few shown are read back here.
   const sources = new Map(partial.datasets.map(d => [d.name, d.sources]))
   const blobs = new BlobStore(options.repo)
@@ -127,7 +133,11 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
  * One shard of a run: every row is read, but only the rows whose content hash falls in the shard are analysed.
  * `reportOf` the partials of all shards gives exactly the report of `runCheck`.
  */
-export async function analyseRun(options: CheckOptions, shard: Shard): Promise<RunPartial> {
+export async function analyseRun(
+  options: CheckOptions,
+  shard: Shard,
+  { realismAside = false }: { realismAside?: boolean } = {}
+): Promise<RunPartial> {
   validateShard(shard)
   const log = options.log ?? (() => undefined)
   const { repo, config } = options
@@ -151,7 +161,12 @@ export async function analyseRun(options: CheckOptions, shard: Shard): Promise<R
 
   const blobs = new BlobStore(repo)
   // Rows are parsed and digested on a reading thread when one can run (see readers/row-stream.ts).
-  const reading: Reading = { blobs, thread: plans.length > 0 ? RowThread.start(repo) : null }
+  const thread = plans.length > 0 ? RowThread.start(repo) : null
+  const reading: Reading = {
+    blobs,
+    thread,
+    realismAside: realismAside && shard.count === 1 && thread !== null
+  }
   const datasets: DatasetPartial[] = []
   const cache: BaseCache | null = options.cacheDir ? { dir: options.cacheDir, used: new Set() } : null
   let context: RunContext = { evalSets: [], reference: null }
@@ -182,7 +197,7 @@ export async function analyseRun(options: CheckOptions, shard: Shard): Promise<R
 }
 
 /** The report of a run from the partials of all its shards (one, for an unsharded run). */
-export function reportOf(partials: RunPartial[], config: Config): Report {
+export async function reportOf(partials: RunPartial[], config: Config): Promise<Report> {
   const merge = new PartialMerge()
   for (const partial of partials) merge.add(partial)
   return merge.report(config)
@@ -220,7 +235,7 @@ export class PartialMerge {
   }
 
   /** The run's report; every shard must have been added. */
-  report(config: Config): Report {
+  async report(config: Config): Promise<Report> {
     const first = this.first
     if (!first) throw new Error('no partial results to report on')
     const count = first.shard.count
@@ -244,6 +259,11 @@ export class PartialMerge {
         realism: result.realism,
         leakage: dataset.leakage?.result() ?? null
       })
+    }
+    // Realism computed on the reading thread meanwhile: its answer is awaited only now.
+    const aside = first.datasets.filter(dataset => !dataset.notADataset)
+    for (const [i, dataset] of aside.entries()) {
+      if (dataset.realismAside) datasets[i]!.realism = await dataset.realismAside
     }
     const verdict = evaluateGate(datasets, name => thresholdsFor(config, name))
     return {
@@ -334,8 +354,22 @@ async function analyseDataset(
     findingsOmitted: combined.omitted,
     sources: { fields: plan.fields, base: plan.base, head: plan.head },
     analysis,
-    leakage
+    leakage,
+    realismAside: reading.realismAside ? realismOnThread(analysis, reading.thread!) : undefined
   }
+}
+
+/**
+ * Hands the dataset's realism comparison to the reading thread, now idle, to run while the main thread
+ * clusters; if the thread fails, the comparison runs here.
+ */
+function realismOnThread(
+  analysis: DatasetAnalysis,
+  thread: RowThread
+): Promise<DatasetRealism | null> | undefined {
+  const job = analysis.takeRealismJob()
+  if (job === null) return undefined
+  return thread.realism(job).catch(() => realismOfJob(job))
 }
 
 /** The base cache of a run: its folder, and the files this run loaded or saved. */
@@ -442,6 +476,8 @@ async function saveBase(file: string, base: BaseSide, log: (line: string) => voi
 interface Reading {
   blobs: BlobStore
   thread: RowThread | null
+  /** Whether each dataset's realism comparison is handed to the thread once its rows are read. */
+  realismAside: boolean
 }
 
 /** How one dataset's files are read: the shared reading, and what the reading thread is told per file. */

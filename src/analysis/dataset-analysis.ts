@@ -30,13 +30,18 @@ import { clusterPatterns } from './patterns.js'
 import { ProperNounEvidence, nameHash } from './proper-nouns.js'
 import { EXAMPLE_SNIPPET_LENGTH, textSnippet } from './snippet.js'
 import {
+  datasetRealism,
+  realismJob,
+  type RealismJob,
+  type RealismOptions,
+  type RealismSamples
+} from './realism/dataset-realism.js'
+import {
   PendingRow,
   REALISM_SAMPLE_CAP,
   RealismSample,
-  compareSamples,
   type RealismSampleState
 } from './realism/realism-sample.js'
-import type { RealismComparison } from './realism/types.js'
 import { distinctNText, templateScan, writeKeyHashes } from './text-keys.js'
 
 /** Example rows kept per template key and view: enough to show a pattern, small enough to keep for every key. */
@@ -268,11 +273,6 @@ export function mixOf(counts: readonly number[]): Mix {
   }
 }
 
-/** Side labels of the realism comparisons; they open the gap sentences ("real inputs: 9% have a likely typo"). */
-const REAL_VS_SYNTHETIC = { a: 'real', b: 'synthetic' }
-const REFERENCE_VS_SYNTHETIC = { a: 'reference', b: 'synthetic' }
-const EXISTING_VS_ADDED = { a: 'existing', b: 'added' }
-
 type UniqueCounts = Pick<CascadeCounts, 'exact' | 'normalised' | 'canonical'>
 
 /** The resolved template keys, in first-seen order, with their counts and examples. */
@@ -356,23 +356,6 @@ export interface DatasetAnalysisResult {
   realism: DatasetRealism | null
 }
 
-export interface RealismOptions {
-  /** Rows sampled per side of each comparison; 0 switches the realism report off. */
-  sampleSize: number
-  /** Real rows the synthetic rows are compared with when the dataset has no real rows at head. */
-  reference: { name: string; sample: RealismSample } | null
-  /** Seed of the classifier's folds; fixed by default. */
-  seed?: number
-}
-
-/** The four samples of head rows the realism report compares: by provenance, and added against unchanged. */
-interface RealismSamples {
-  real: RealismSample
-  synthetic: RealismSample
-  existing: RealismSample
-  added: RealismSample
-}
-
 /** A saved analysis: scalars and short lists as JSON, the large columns as typed arrays and string lists. */
 export interface AnalysisState {
   json: AnalysisStateJson
@@ -406,6 +389,8 @@ interface AnalysisStateJson {
   fileNames: string[]
   samples: Record<keyof RealismSamples, RealismSampleState> | null
 }
+
+export type { RealismOptions } from './realism/dataset-realism.js'
 
 export class DatasetAnalysis {
   private readonly sides: Record<Side, SideState>
@@ -459,7 +444,7 @@ export class DatasetAnalysis {
   private readonly covered: Set<number>
   /** Where observe hashes a row's keys when no reader did. */
   private readonly keyHashes = new Float64Array(3)
-  private readonly samples: RealismSamples | null
+  private samples: RealismSamples | null
 
   constructor(
     private readonly parameters: PatternParameters,
@@ -494,6 +479,18 @@ export class DatasetAnalysis {
   /** A side's distinct-2, measured over every row of the side in order (see measuresDistinct2Elsewhere). */
   setDistinct2(side: Side, value: number | null): void {
     this.sides[side].measured = { ...this.sides[side].measured, distinct2: value }
+  }
+
+  /**
+   * Hands the realism comparison to the caller, to compute on another thread (realismOfJob) once every row is
+   * in: the samples leave the analysis, and `finish` gives `realism: null`. Null when there is no realism
+   * report to make (sample size 0), or it was taken already.
+   */
+  takeRealismJob(): RealismJob | null {
+    if (this.samples === null) return null
+    const job = realismJob(this.samples, this.realism)
+    this.samples = null
+    return job
   }
 
   /** Records a file as part of a side (rows do not add their files: the caller names each file once). */
@@ -795,7 +792,7 @@ export class DatasetAnalysis {
       base: present.base ? this.sideMetrics('base', patterns, resolved, unique.base) : null,
       head: present.head ? this.sideMetrics('head', patterns, resolved, unique.head) : null,
       change,
-      realism: this.samples ? this.realismResult(this.samples) : null
+      realism: this.samples ? datasetRealism(this.samples, this.realism) : null
     }
   }
 
@@ -857,41 +854,6 @@ export class DatasetAnalysis {
       }
     }
     return { candidates, examples }
-  }
-
-  /**
-   * The synthetic rows against the real rows at head, else against the reference, else alone (an empty side A,
-   * so side B's rates are its absolute rates); and the added rows against those already there.
-   */
-  private realismResult(samples: RealismSamples): DatasetRealism | null {
-    const options = { seed: this.realism.seed }
-    const reference = this.realism.reference
-    let realVsSynthetic: RealismComparison | null = null
-    let baseline: DatasetRealism['baseline'] = null
-    if (samples.synthetic.rows > 0) {
-      if (samples.real.rows > 0) {
-        baseline = 'real'
-        realVsSynthetic = compareSamples(samples.real, samples.synthetic, REAL_VS_SYNTHETIC, options)
-      } else if (reference !== null && reference.sample.rows > 0) {
-        baseline = 'reference'
-        realVsSynthetic = compareSamples(reference.sample, samples.synthetic, REFERENCE_VS_SYNTHETIC, options)
-      } else {
-        baseline = 'none'
-        realVsSynthetic = compareSamples(samples.real, samples.synthetic, REAL_VS_SYNTHETIC, options)
-      }
-    }
-    const existingVsAdded =
-      samples.existing.rows > 0 && samples.added.rows > 0
-        ? compareSamples(samples.existing, samples.added, EXISTING_VS_ADDED, options)
-        : null
-    if (realVsSynthetic === null && existingVsAdded === null) return null
-    return {
-      sampleSize: this.realism.sampleSize,
-      baseline,
-      reference: baseline === 'reference' ? (reference?.name ?? null) : null,
-      realVsSynthetic,
-      existingVsAdded
-    }
   }
 
   /**

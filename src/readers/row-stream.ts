@@ -1,6 +1,8 @@
 // A dataset file's rows as one stream of items, read on this thread or on a reading thread. The reading thread
 // opens the blob itself (its own `git cat-file`), parses the rows and computes the hashes the analysis needs
-// from their texts, and distinct-2, while the main thread counts. Both paths give the same items in the same order; the analysis gives the same result either way.
+// from their texts, and distinct-2, while the main thread counts. Both paths give the same items in the same
+// order; the analysis gives the same result either way. Once a dataset's rows are read, the thread can also
+// compute its realism comparison (RowThread.realism) while the main thread clusters.
 //
 // The reading thread runs the same bundle as the main thread (dist/index.js or dist/cli/index.js): the entry
 // points call runRowWorker() instead of their main function when they start as one. Under a test runner that
@@ -10,13 +12,14 @@ import { fileURLToPath } from 'node:url'
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads'
 import { BASE_ROW_DIGEST, type RowDigest, type Shard } from '../analysis/dataset-analysis.js'
 import { DistinctN } from '../analysis/diversity.js'
+import { realismOfJob, type RealismJob } from '../analysis/realism/dataset-realism.js'
 import { Hash53Set } from '../analysis/hash-table.js'
 import { distinctNText, writeKeyHashes } from '../analysis/text-keys.js'
 import type { FieldsConfig, ProvenanceConfig } from '../config/types.js'
 import { BlobStore } from '../git/blobs.js'
 import { openBlob } from '../git/lfs-objects.js'
 import type { LfsPointer } from '../git/lfs-pointer.js'
-import type { DataFormat, Provenance, Row } from '../types.js'
+import type { DataFormat, DatasetRealism, Provenance, Row } from '../types.js'
 import { readRows } from './rows.js'
 
 const ROLE = 'dataset-guard-rows'
@@ -90,14 +93,33 @@ type WorkerMessage =
   | { type: 'end'; distinct2?: number | null }
   | { type: 'failed'; message: string }
 
+/** The answer to a realism job, which comes whenever it is ready rather than in a file's stream of messages. */
+type RealismMessage =
+  | { type: 'realism'; id: number; realism: DatasetRealism | null }
+  | { type: 'realism-failed'; id: number; message: string }
+
+interface RealismWaiter {
+  resolve: (realism: DatasetRealism | null) => void
+  reject: (error: Error) => void
+}
+
 /** A reading thread for one run; files are read one at a time, in the order asked. */
 export class RowThread {
   private readonly queue: WorkerMessage[] = []
   private wake: (() => void) | null = null
   private failure: Error | null = null
+  private readonly realismWaiters = new Map<number, RealismWaiter>()
+  private realismJobs = 0
 
   private constructor(private readonly worker: Worker) {
-    worker.on('message', (message: WorkerMessage) => {
+    worker.on('message', (message: WorkerMessage | RealismMessage) => {
+      if (message.type === 'realism' || message.type === 'realism-failed') {
+        const waiter = this.realismWaiters.get(message.id)
+        this.realismWaiters.delete(message.id)
+        if (message.type === 'realism') waiter?.resolve(message.realism)
+        else waiter?.reject(new Error(message.message))
+        return
+      }
       this.queue.push(message)
       this.wake?.()
     })
@@ -107,6 +129,8 @@ export class RowThread {
     })
     worker.on('exit', code => {
       this.failure ??= new Error(`the reading thread stopped (exit code ${code})`)
+      for (const waiter of this.realismWaiters.values()) waiter.reject(this.failure)
+      this.realismWaiters.clear()
       this.wake?.()
     })
   }
@@ -148,9 +172,27 @@ export class RowThread {
     }
   }
 
+  /**
+   * The realism report of a job, computed on the reading thread after the files asked for before it. Rejects
+   * when the thread fails or stops first; the caller can then compute the job itself.
+   */
+  realism(job: RealismJob): Promise<DatasetRealism | null> {
+    const id = this.realismJobs++
+    const answer = new Promise<DatasetRealism | null>((resolve, reject) => {
+      if (this.failure) reject(this.failure)
+      else this.realismWaiters.set(id, { resolve, reject })
+    })
+    this.worker.postMessage({ type: 'realism', id, job })
+    return answer
+  }
+
+  /**
+   * Lets the thread go. A thread with realism jobs to answer finishes them first and then stops by itself;
+   * otherwise it is stopped now.
+   */
   async close(): Promise<void> {
     this.worker.postMessage({ type: 'close' })
-    await this.worker.terminate()
+    if (this.realismWaiters.size === 0) await this.worker.terminate()
   }
 
   private async next(): Promise<WorkerMessage> {
@@ -210,13 +252,15 @@ export async function runRowWorker(): Promise<void> {
   const port = parentPort
   if (!port) return
   const blobs = new BlobStore((workerData as { repo: string }).repo)
-  const jobs: FileJob[] = []
+  const jobs: ({ type: 'file'; job: FileJob } | { type: 'realism'; id: number; job: RealismJob })[] = []
   let credits = BATCHES_IN_FLIGHT
   let wake: (() => void) | null = null
   let closing = false
-  port.on('message', (message: { type: string; job?: FileJob }) => {
+  port.on('message', (message: { type: string; id?: number; job?: FileJob | RealismJob }) => {
     if (message.type === 'ack') credits++
-    else if (message.type === 'file' && message.job) jobs.push(message.job)
+    else if (message.type === 'file') jobs.push({ type: 'file', job: message.job as FileJob })
+    else if (message.type === 'realism')
+      jobs.push({ type: 'realism', id: message.id as number, job: message.job as RealismJob })
     else if (message.type === 'close') closing = true
     wake?.()
   })
@@ -230,10 +274,20 @@ export async function runRowWorker(): Promise<void> {
   try {
     for (;;) {
       await waitFor(() => jobs.length > 0 || closing)
-      const job = jobs.shift()
-      if (!job) break
+      const next = jobs.shift()
+      if (!next) break
+      if (next.type === 'realism') {
+        // The dataset's rows are all read: what the thread kept of them can go before the comparison runs.
+        digester.reset()
+        try {
+          port.postMessage({ type: 'realism', id: next.id, realism: realismOfJob(next.job) })
+        } catch (error) {
+          port.postMessage({ type: 'realism-failed', id: next.id, message: (error as Error).message })
+        }
+        continue
+      }
       try {
-        await readJob(job, blobs, digester, batch => {
+        await readJob(next.job, blobs, digester, batch => {
           port.postMessage(batch)
           credits--
           return waitFor(() => credits > 0 || closing)

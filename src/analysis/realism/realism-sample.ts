@@ -125,6 +125,17 @@ export class PendingRow {
     return pending
   }
 
+  /** The row as plain data for another thread: its texts while its features are not computed, else those. */
+  toTransfer(): PendingRowTransfer {
+    return { ref: this.ref, key: this.key, input: this.input, output: this.output, sampled: this.sampled }
+  }
+
+  /** The row toTransfer described, on the thread that received it. */
+  static fromTransfer(transfer: PendingRowTransfer): PendingRow {
+    if (transfer.sampled !== null) return PendingRow.computed(transfer.sampled)
+    return new PendingRow(transfer.ref, transfer.key, transfer.input, transfer.output)
+  }
+
   /** Characters of text still held; 0 once the features are computed. */
   get pendingChars(): number {
     return this.sampled === null ? this.input.length + this.output.length : 0
@@ -139,6 +150,15 @@ export class PendingRow {
     }
     return this.sampled
   }
+}
+
+/** A PendingRow as plain data (structured-cloneable): the texts are empty once `sampled` is known. */
+export interface PendingRowTransfer {
+  ref: RowRef
+  key: number
+  input: string
+  output: string
+  sampled: SampledRow | null
 }
 
 /**
@@ -211,6 +231,24 @@ export class RealismSample {
     }
     for (const row of state.rows) sample.insert(PendingRow.computed(sampledRowFromState(row)))
     sample.seen = state.seen
+    return sample
+  }
+
+  /** The rows kept, in no particular order, with the count of rows seen: what `fromKept` takes back. */
+  kept(): { cap: number; seen: number; rows: readonly PendingRow[] } {
+    return { cap: this.cap, seen: this.seen, rows: this.heap }
+  }
+
+  /** The sample `kept()` described: the same rows (shared with other samples as given), cap and count. */
+  static fromKept(kept: { cap: number; seen: number; rows: readonly PendingRow[] }): RealismSample {
+    if (kept.rows.length > kept.cap || !Number.isInteger(kept.seen) || kept.seen < kept.rows.length) {
+      throw new Error(
+        `a realism sample keeps ${kept.rows.length} rows of ${kept.seen} seen with a cap of ${kept.cap}`
+      )
+    }
+    const sample = new RealismSample(kept.cap)
+    for (const row of kept.rows) sample.insert(row)
+    sample.seen = kept.seen
     return sample
   }
 
