@@ -230,8 +230,11 @@ describe('templateScan: the worked examples', () => {
     for (const text of pairs) expect(templateScan(text)).toEqual(templateScan(`${text} §`))
   })
 
-  it('finds number words and names in ASCII text as the Unicode path does, compounds and boundaries included', () => {
+  it('finds numbers, number words and names in ASCII text as the Unicode path does, compounds and boundaries included', () => {
     expect(key('Twenty-five cats and one hundred and five dogs')).toBe('<n> cats and <n> dogs')
+    const numbers = "x = -3, 5-3 $1,000.50 2.5e-3 3rd 3rdly 50% x86 a_1 it's 'q'5 .5 x.5"
+    expect(key(`${numbers} §`)).toBe(key(numbers))
+    expect(key(numbers)).toBe("x = <n> - <n> rdly <n> x86 a 1 it's q <n> x <n>")
     expect(key("one's twenty-fives four' x-one hundred\nand two")).toBe("one's <n> - fives four x - <n>")
     // Random texts of number words, separators and near-misses: the ASCII scanner against the regex path.
     const pieces = [
@@ -271,7 +274,29 @@ describe('templateScan: the worked examples', () => {
       'A1',
       'QA2b',
       '!',
-      '?'
+      '?',
+      // Numbers as NUMBER_PATTERN finds them: signs, currency, groups, decimals, exponents and suffixes, and
+      // digits glued to words, apostrophes and underscores.
+      '1',
+      '23',
+      '0',
+      '+',
+      '$',
+      '%',
+      '.5',
+      ':',
+      '/',
+      'e',
+      'E5',
+      'st',
+      'TH',
+      'nd',
+      'rD',
+      'x86',
+      "'",
+      '"',
+      ' (',
+      'it'
     ]
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 14 }), parts => {

@@ -306,16 +306,18 @@ export function templateScan(text: string): TemplateScan {
   if (prepared.includes('://') || MAY_HOLD_WWW.test(prepared)) prepared = maskUrls(prepared)
   if (prepared.includes('@')) prepared = prepared.replace(EMAIL_PATTERN, MARK_EMAIL)
   if (MAY_OPEN_QUOTE.test(prepared)) prepared = maskWholeTextAware(prepared, QUOTED_SPAN, MARK_QUOTE)
-  if (MAY_HOLD_DIGIT.test(prepared)) prepared = prepared.replace(NUMBER_PATTERN, MARK_NUMBER)
-  // The ASCII scanner finds number words itself, as whole tokens: the same spans NUMBER_WORD_PATTERN masks,
-  // without running that pattern (a lookbehind at every position) over every prompt.
+  // The ASCII scanner finds numbers and number words itself, as it meets them: the same spans NUMBER_PATTERN
+  // and NUMBER_WORD_PATTERN mask, without running those patterns (a lookbehind at every position) over every
+  // prompt. Masking adds only slot marks, so the text is ASCII and marks after it exactly when it is before.
   if (!NOT_ASCII_OR_SENTINEL.test(prepared)) return scanAsciiTokens(prepared)
+  if (MAY_HOLD_DIGIT.test(prepared)) prepared = prepared.replace(NUMBER_PATTERN, MARK_NUMBER)
   return scanTokens(prepared.replace(NUMBER_WORD_PATTERN, MARK_NUMBER))
 }
 // What each pattern cannot match without: a URL has `://` or `www.` (in any case), a quoted span opens with one
-// of its marks, a number has a decimal digit.
+// of its marks (a single quote only after the start, white space or an opening bracket, as QUOTED_SPAN asks:
+// an apostrophe inside a word opens nothing), a number has a decimal digit.
 const MAY_HOLD_WWW = /www\./i
-const MAY_OPEN_QUOTE = /["“„«‹「『'‘]/
+const MAY_OPEN_QUOTE = /["“„«‹「『]|(?<=^|[\s([{])['‘]/u
 const MAY_HOLD_DIGIT = /\p{Nd}/u
 
 /**
@@ -358,11 +360,14 @@ function scanTokens(prepared: string): TemplateScan {
 }
 
 /**
- * The tokens of TOKEN_PATTERN in text of ASCII characters and slot sentinels only, after NUMBER_WORD_PATTERN:
- * there a word is ASCII letters and digits joined by single apostrophes (the only ASCII characters in \p{L},
- * \p{N} and \p{M}), no CJK character occurs, and a sentence ends at a line break, or at . ! ? : before white
- * space, a closing quote or bracket, or the end. A number word, or a compound of them (twenty-five, hundred
- * and five), becomes one number slot, as NUMBER_WORD_PATTERN would have masked it.
+ * The tokens of TOKEN_PATTERN in text of ASCII characters and slot sentinels only, after NUMBER_PATTERN and
+ * NUMBER_WORD_PATTERN, found in one pass over the text before them. There a word is ASCII letters and digits
+ * joined by single apostrophes (the only ASCII characters in \p{L}, \p{N} and \p{M}), no CJK character
+ * occurs, and a sentence ends at a line break, or at . ! ? : before white space, a closing quote or bracket, or
+ * the end. A number (asciiNumberEnd) becomes a number slot where NUMBER_PATTERN would match: not after a letter,
+ * digit or `_` of the text. A word therefore never runs on over an apostrophe into a digit, which starts a
+ * number there. A number word, or a compound of them (twenty-five, hundred and five), becomes one number slot,
+ * as NUMBER_WORD_PATTERN would have masked it.
  */
 function scanAsciiTokens(prepared: string): TemplateScan {
   const scan = new TokenScan()
@@ -372,15 +377,24 @@ function scanAsciiTokens(prepared: string): TemplateScan {
   const lower = prepared.toLowerCase()
   for (let i = 0; i < length;) {
     const c = prepared.charCodeAt(i)
+    if (MAY_START_NUMBER[c] === 1) {
+      const before = prepared.charCodeAt(i - 1)
+      const end = isAsciiWordChar(before) || before === UNDERSCORE ? i : asciiNumberEnd(prepared, i)
+      if (end > i) {
+        scan.slot(MARK_NUMBER)
+        i = end
+        continue
+      }
+    }
     if (isAsciiWordChar(c)) {
       let end = i + 1
       for (;;) {
         while (end < length && isAsciiWordChar(prepared.charCodeAt(end))) end++
-        if (prepared.charCodeAt(end) !== APOSTROPHE || !isAsciiWordChar(prepared.charCodeAt(end + 1))) break
+        if (prepared.charCodeAt(end) !== APOSTROPHE || !isAsciiLetter(prepared.charCodeAt(end + 1))) break
         end += 2
       }
-      // NUMBER_WORD_PATTERN's lookbehind and lookahead: no apostrophe just before or after (a word character
-      // cannot be there, the token being maximal).
+      // NUMBER_WORD_PATTERN's lookbehind and lookahead: no apostrophe just before or after (a letter or digit
+      // before is a number's, masked by then, and one after would belong to the token).
       if (prepared.charCodeAt(i - 1) !== APOSTROPHE && isNumberWordAt(prepared, i, end)) {
         scan.slot(MARK_NUMBER)
         i = numberWordsEnd(prepared, i, end)
@@ -399,6 +413,75 @@ function scanAsciiTokens(prepared: string): TemplateScan {
   }
   return scan.result()
 }
+
+/**
+ * Where NUMBER_PATTERN's match at `start` ends in ASCII text (`start` itself when it does not match there), its
+ * lookbehind aside: an optional sign before `$`? and a digit, an optional `$`, digits in groups joined by one of
+ * . , : / (or a decimal point and digits), an optional exponent, and an optional `%`, `$` or ordinal suffix
+ * (st, nd, rd, th in any case) not followed by a letter. Every part after the digits is optional, so the
+ * pattern never backtracks into them and the longest reading is its match.
+ */
+function asciiNumberEnd(text: string, start: number): number {
+  let at = start
+  let c = text.charCodeAt(at)
+  if (c === HYPHEN || c === PLUS) {
+    const next = text.charCodeAt(at + 1) === DOLLAR ? at + 2 : at + 1
+    if (!isDigit(text.charCodeAt(next))) return start
+    c = text.charCodeAt(++at)
+  }
+  if (c === DOLLAR) c = text.charCodeAt(++at)
+  if (isDigit(c)) {
+    at = afterDigits(text, at)
+    for (;;) {
+      const separator = text.charCodeAt(at)
+      const grouped =
+        separator === FULL_STOP || separator === COMMA || separator === COLON || separator === SLASH
+      if (!grouped || !isDigit(text.charCodeAt(at + 1))) break
+      at = afterDigits(text, at + 1)
+    }
+  } else if (c === FULL_STOP && isDigit(text.charCodeAt(at + 1))) {
+    at = afterDigits(text, at + 1)
+  } else {
+    return start
+  }
+  if ((text.charCodeAt(at) | LOWER_CASE_BIT) === LOWER_E) {
+    const sign = text.charCodeAt(at + 1)
+    const digits = sign === HYPHEN || sign === PLUS ? at + 2 : at + 1
+    if (isDigit(text.charCodeAt(digits))) at = afterDigits(text, digits)
+  }
+  const suffix = text.charCodeAt(at)
+  if (suffix === PERCENT || suffix === DOLLAR) return at + 1
+  if (ORDINAL_SUFFIXES.has(((suffix | LOWER_CASE_BIT) << 8) | (text.charCodeAt(at + 1) | LOWER_CASE_BIT))) {
+    if (isAsciiLetter(text.charCodeAt(at + 1)) && !isAsciiLetter(text.charCodeAt(at + 2))) return at + 2
+  }
+  return at
+}
+
+function afterDigits(text: string, at: number): number {
+  while (isDigit(text.charCodeAt(at))) at++
+  return at
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39
+}
+
+function isAsciiLetter(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a)
+}
+
+/** Characters a number can start with: a sign, `$`, a decimal point or a digit. */
+const MAY_START_NUMBER = new Uint8Array(128)
+for (const c of '+-$.0123456789') MAY_START_NUMBER[c.charCodeAt(0)] = 1
+/** The ordinal suffixes, lower-cased, as (first << 8) | second character code. */
+const ORDINAL_SUFFIXES = new Set(['st', 'nd', 'rd', 'th'].map(s => (s.charCodeAt(0) << 8) | s.charCodeAt(1)))
+const UNDERSCORE = 0x5f
+const PLUS = 0x2b
+const DOLLAR = 0x24
+const PERCENT = 0x25
+const COMMA = 0x2c
+const SLASH = 0x2f
+const LOWER_E = 0x65
 
 /**
  * The number words of NUMBER_WORD_PATTERN by length and first letter: a token is looked up without building
