@@ -41,6 +41,41 @@ describe('lshBandHashes', () => {
     }
   })
 
+  it('gives each band the fold of its rows of writeMinHashSignature, whatever the number of functions', () => {
+    // The fold as documented: FNV-style over the band's minima, then the murmur3 finaliser.
+    const imul = Math.imul
+    const fold = (minima: Uint32Array): number => {
+      let h = 0x811c9dc5
+      for (const min of minima) {
+        h = imul(h ^ min, 0x01000193)
+        h ^= h >>> 15
+      }
+      h = imul(h ^ (h >>> 16), 0x85ebca6b)
+      h = imul(h ^ (h >>> 13), 0xc2b2ae35)
+      return (h ^ (h >>> 16)) >>> 0
+    }
+    const { data, offsets, sets } = flatSets(40)
+    // 128 functions (four at a time), 15 and 6 (with functions left over), and 1.
+    for (const [bands, rowsPerBand] of [
+      [32, 4],
+      [5, 3],
+      [3, 2],
+      [1, 1]
+    ] as const) {
+      const p = { ...params, bands, rowsPerBand }
+      const hashes = lshBandHashes(data, offsets, p)
+      const salts = minHashSalts(bands * rowsPerBand, p.seed)
+      const signature = new Uint32Array(salts.length)
+      sets.forEach((set, k) => {
+        writeMinHashSignature(set, 0, set.length, salts, signature)
+        for (let band = 0; band < bands; band++) {
+          const expected = fold(signature.subarray(band * rowsPerBand, (band + 1) * rowsPerBand))
+          expect(hashes[band * sets.length + k]).toBe(expected)
+        }
+      })
+    }
+  })
+
   it('gives the same hashes when a helper thread shares the work', () => {
     const { data, offsets } = flatSets(6000)
     const alone = lshBandHashes(data, offsets, params, Number.MAX_SAFE_INTEGER)

@@ -44,13 +44,54 @@ function bandHashBlocks(
 ): void {
   const imul = Math.imul
   const count = offsets.length - 1
-  const signature = new Uint32Array(salts.length)
+  const functions = salts.length
+  const signature = new Uint32Array(functions)
   for (let block = Atomics.add(next, 0, 1); block < blockLimit; block = Atomics.add(next, 0, 1)) {
     const last = Math.min(count, (block + 1) * blockKeys)
     for (let key = block * blockKeys; key < last; key++) {
       const start = offsets[key]!
       const end = offsets[key + 1]!
-      for (let f = 0; f < salts.length; f++) {
+      // Four functions per pass over the shingles: four independent chains of multiplications, which the
+      // processor overlaps (20% less time than one function per pass, measured on 200k keys of 17 shingles).
+      let f = 0
+      for (; f + 4 <= functions; f += 4) {
+        const salt0 = salts[f]!
+        const salt1 = salts[f + 1]!
+        const salt2 = salts[f + 2]!
+        const salt3 = salts[f + 3]!
+        let min0 = 0xffffffff
+        let min1 = 0xffffffff
+        let min2 = 0xffffffff
+        let min3 = 0xffffffff
+        for (let i = start; i < end; i++) {
+          const shingle = data[i]!
+          let h = shingle ^ salt0
+          h = imul(h ^ (h >>> 16), 0x85ebca6b)
+          h = imul(h ^ (h >>> 13), 0xc2b2ae35)
+          h = (h ^ (h >>> 16)) >>> 0
+          if (h < min0) min0 = h
+          h = shingle ^ salt1
+          h = imul(h ^ (h >>> 16), 0x85ebca6b)
+          h = imul(h ^ (h >>> 13), 0xc2b2ae35)
+          h = (h ^ (h >>> 16)) >>> 0
+          if (h < min1) min1 = h
+          h = shingle ^ salt2
+          h = imul(h ^ (h >>> 16), 0x85ebca6b)
+          h = imul(h ^ (h >>> 13), 0xc2b2ae35)
+          h = (h ^ (h >>> 16)) >>> 0
+          if (h < min2) min2 = h
+          h = shingle ^ salt3
+          h = imul(h ^ (h >>> 16), 0x85ebca6b)
+          h = imul(h ^ (h >>> 13), 0xc2b2ae35)
+          h = (h ^ (h >>> 16)) >>> 0
+          if (h < min3) min3 = h
+        }
+        signature[f] = min0
+        signature[f + 1] = min1
+        signature[f + 2] = min2
+        signature[f + 3] = min3
+      }
+      for (; f < functions; f++) {
         const salt = salts[f]!
         let min = 0xffffffff
         for (let i = start; i < end; i++) {
