@@ -1,15 +1,18 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from '@jest/globals'
+import fc from 'fast-check'
 import type { PatternParameters } from '../src/config/types.js'
 import { hash32 } from '../src/analysis/hash.js'
 import {
   jaccard,
   jaccardAtLeast,
   minHashSalts,
+  shingleBound,
   shingles,
-  writeMinHashSignature
+  writeMinHashSignature,
+  writeShingles
 } from '../src/analysis/minhash.js'
-import { clusterPatterns, DEFAULT_PATTERN_PARAMETERS } from '../src/analysis/patterns.js'
+import { clusterPatterns, DEFAULT_PATTERN_PARAMETERS, SwapMasks } from '../src/analysis/patterns.js'
 import { ProperNounEvidence } from '../src/analysis/proper-nouns.js'
 import { templateScan } from '../src/analysis/text-keys.js'
 import { UnionFind } from '../src/analysis/union-find.js'
@@ -56,6 +59,33 @@ describe('shingles', () => {
   it('makes a short key one shingle and never an empty set', () => {
     expect([...shingles('hi there', 3)]).toEqual([hash32('hi there')])
     expect([...shingles('', 3)]).toEqual([hash32('')])
+  })
+  it('writes the sets of any keys one after another in one buffer, as the word n-grams define them', () => {
+    // The definition, with strings: the n-grams of key.split(' '), joined by spaces, hashed, sorted, unique.
+    const reference = (key: string, size: number): number[] => {
+      const tokens = key.split(' ')
+      if (key === '' || tokens.length < size) return [hash32(key)]
+      const grams = tokens
+        .slice(0, tokens.length - size + 1)
+        .map((_, i) => tokens.slice(i, i + size).join(' '))
+      return [...new Set(grams.map(gram => hash32(gram)))].sort((x, y) => x - y)
+    }
+    const key = fc
+      .array(fc.constantFrom('a', 'b', 'c', 'dd', '<n>', ''), { maxLength: 12 })
+      .map(tokens => tokens.join(' '))
+    fc.assert(
+      fc.property(fc.array(key, { maxLength: 6 }), fc.integer({ min: 1, max: 4 }), (keys, size) => {
+        const out = new Uint32Array(keys.reduce((sum, k) => sum + shingleBound(k, size), 0))
+        let used = 0
+        for (const k of keys) {
+          const count = writeShingles(k, size, out, used)
+          expect([...out.subarray(used, used + count)]).toEqual(reference(k, size))
+          expect([...shingles(k, size)]).toEqual(reference(k, size))
+          used += count
+        }
+      }),
+      { numRuns: 2000 }
+    )
   })
   it('gives exact Jaccard on the sets', () => {
     const a = shingles('w1 w2 w3 w4 w5 w6', 3)
@@ -414,5 +444,30 @@ describe('clusterPatterns: determinism and shape', () => {
     // A few seconds on a laptop; the bound leaves room for a loaded CI runner.
     expect(Date.now() - started).toBeLessThan(30_000)
     expect(ids).toHaveLength(200_000)
+  })
+})
+
+describe('SwapMasks', () => {
+  const masksOf = (masks: SwapMasks, key: string): string[] => {
+    const count = masks.of(key)
+    return Array.from({ length: count }, (_, m) => `${masks.hash1[m]}/${masks.hash2[m]}`)
+  }
+
+  it('gives a key that differs in one word the same pair of hashes with that word masked, and only then', () => {
+    const masks = new SwapMasks()
+    const x = masksOf(masks, 'a b c d e f g x')
+    const y = masksOf(masks, 'a b c d e f g y')
+    expect(x).toHaveLength(8)
+    expect(x.filter(pair => y.includes(pair))).toHaveLength(1)
+    // A recurring word is masked at every place it occurs: swapping both `x` keeps the pair.
+    const twice = masksOf(masks, 'x b x')
+    expect(masksOf(masks, 'y b y').filter(pair => twice.includes(pair))).toHaveLength(1)
+  })
+
+  it('gives each lane its own values', () => {
+    const masks = new SwapMasks()
+    const a = masksOf(masks, 'a b c d e f g h').map(pair => pair.split('/')[1])
+    const b = masksOf(masks, 'p q r s t u v w').map(pair => pair.split('/')[1])
+    expect(a.filter(hash => b.includes(hash))).toEqual([])
   })
 })

@@ -10,27 +10,58 @@ const { imul } = Math
  * often that short). The empty key is one shingle of ''.
  */
 export function shingles(key: string, size: number): Uint32Array {
-  // Token boundaries as offsets into the key: an n-gram is then a substring of the key (tokens are separated
-  // by single spaces), hashed without building a token array or joining strings.
-  const starts: number[] = [0]
-  for (let at = key.indexOf(' '); at !== -1; at = key.indexOf(' ', at + 1)) starts.push(at + 1)
-  const tokenCount = key === '' ? 0 : starts.length
-  if (tokenCount < size || size < 1) return Uint32Array.of(hash32(key))
-  const hashes = new Uint32Array(tokenCount - size + 1)
-  for (let i = 0; i < hashes.length; i++) {
-    const end = i + size < starts.length ? starts[i + size]! - 1 : key.length
-    hashes[i] = hash32OfSlice(key, starts[i]!, end)
-  }
-  hashes.sort()
-  return uniqueSorted(hashes)
+  const out = new Uint32Array(shingleBound(key, size))
+  const count = writeShingles(key, size, out, 0)
+  return count === out.length ? out : out.slice(0, count)
 }
 
-function uniqueSorted(sorted: Uint32Array): Uint32Array {
-  let write = 0
-  for (let read = 0; read < sorted.length; read++) {
-    if (read === 0 || sorted[read] !== sorted[write - 1]) sorted[write++] = sorted[read]!
+/** The most shingles a key can have: its n-grams, or the one shingle of a short key. */
+export function shingleBound(key: string, size: number): number {
+  if (key === '') return 1
+  let tokens = 1
+  for (let at = key.indexOf(' '); at !== -1; at = key.indexOf(' ', at + 1)) tokens++
+  return tokens < size || size < 1 ? 1 : tokens - size + 1
+}
+
+/**
+ * Writes the key's shingle set (see shingles) to `out` from `at`, sorted and unique, and returns its size. The
+ * clustering writes every key's set into one shared buffer this way, with no array per key.
+ */
+export function writeShingles(key: string, size: number, out: Uint32Array, at: number): number {
+  if (size < 1) {
+    out[at] = hash32(key)
+    return 1
   }
-  return write === sorted.length ? sorted : sorted.slice(0, write)
+  // An n-gram is a substring of the key (tokens are separated by single spaces), hashed in place; the starts of
+  // the last `size` tokens are kept in a ring.
+  const starts = ringFor(size)
+  let tokens = 0
+  let count = 0
+  for (let start = 0; ;) {
+    const space = key.indexOf(' ', start)
+    const end = space === -1 ? key.length : space
+    starts[tokens % size] = start
+    tokens++
+    if (tokens >= size) out[at + count++] = hash32OfSlice(key, starts[tokens % size]!, end)
+    if (space === -1) break
+    start = space + 1
+  }
+  if (key === '' || tokens < size) {
+    out[at] = hash32(key)
+    return 1
+  }
+  const set = out.subarray(at, at + count).sort()
+  let write = 0
+  for (let read = 0; read < count; read++) {
+    if (read === 0 || set[read] !== set[write - 1]) set[write++] = set[read]!
+  }
+  return write
+}
+
+let ring = new Int32Array(8)
+function ringFor(size: number): Int32Array {
+  if (ring.length < size) ring = new Int32Array(size)
+  return ring
 }
 
 /** `count` pseudo-random 32-bit salts from a seed (splitmix32), one per MinHash function. */

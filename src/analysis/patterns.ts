@@ -1,6 +1,6 @@
 import type { PatternParameters } from '../config/types.js'
 import { lshBandHashes } from './band-hashes.js'
-import { jaccardAtLeast, shingles } from './minhash.js'
+import { jaccardAtLeast, shingleBound, writeShingles } from './minhash.js'
 import { hash32OfSlice } from './hash.js'
 import { isWordTokenAt } from './text-keys.js'
 import { UnionFind } from './union-find.js'
@@ -167,25 +167,15 @@ function shingleSets(keys: readonly string[], size: number): ShingleSets {
   // grown and copied. Growing it took three buffers at once (old, doubled and shared), some 150 MB for the 9.8M
   // shingles of the 1M-row benchmark. Repeated shingles within a key leave a little of it unused.
   let bound = 0
-  for (const key of keys) bound += Math.max(1, tokenCount(key) - size + 1)
+  for (const key of keys) bound += shingleBound(key, size)
   const data = new Uint32Array(new SharedArrayBuffer(Math.max(1, bound) * Uint32Array.BYTES_PER_ELEMENT))
   const offsets = new Int32Array(keys.length + 1)
   let used = 0
   for (let i = 0; i < keys.length; i++) {
-    const set = shingles(keys[i]!, size)
-    data.set(set, used)
-    used += set.length
+    used += writeShingles(keys[i]!, size, data, used)
     offsets[i + 1] = used
   }
   return { data: data.subarray(0, used), offsets }
-}
-
-/** The number of tokens of a key (its words between single spaces; none in the empty key). */
-function tokenCount(key: string): number {
-  if (key === '') return 0
-  let count = 1
-  for (let at = key.indexOf(' '); at !== -1; at = key.indexOf(' ', at + 1)) count++
-  return count
 }
 
 /** Joins the verified pairs of one bucket at a time; scratch arrays are reused across buckets. */
@@ -348,7 +338,7 @@ class SeenTwice {
  * that word swapped for a stand-in wherever it occurs. Tokens are read as ranges of the key, with no strings
  * or arrays built per key.
  */
-class SwapMasks {
+export class SwapMasks {
   readonly hash1 = new Uint32Array(MAX_TOKENS_FOR_ONE_WORD_SWAP)
   readonly hash2 = new Uint32Array(MAX_TOKENS_FOR_ONE_WORD_SWAP)
   private readonly wordHashes = new Uint32Array(MAX_TOKENS_FOR_ONE_WORD_SWAP)
