@@ -355,7 +355,8 @@ async function analyseDataset(
     sources: { fields: plan.fields, base: plan.base, head: plan.head },
     analysis,
     leakage,
-    realismAside: reading.realismAside ? realismOnThread(analysis, reading.thread!) : undefined
+    realismAside:
+      reading.realismAside && !notADataset ? realismOnThread(analysis, reading.thread!) : undefined
   }
 }
 

@@ -1,7 +1,8 @@
 // A dataset's realism report from its four samples of head rows, and the same work handed to another thread.
 // The comparison needs only the samples, not the patterns, so an unsharded check computes it on its reading
-// thread (idle once the rows are read) while the main thread resolves and clusters the template keys: at 1M
-// rows per side that took about 1 s off the wall time. Computed here or there, the result is the same.
+// thread (idle once the rows are read) while the main thread resolves and clusters the template keys: about
+// 0.5 s less wall time at 100k rows per side and 0.2 s at 10k, for some 60 MB more peak memory (the thread's
+// heap grows beside the main one). Computed here or there, the result is the same.
 
 import type { DatasetRealism } from '../../types.js'
 import { PendingRow, RealismSample, compareSamples, type PendingRowTransfer } from './realism-sample.js'
