@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import { DatasetAnalysis } from '../src/analysis/dataset-analysis.js'
 import { hash53 } from '../src/analysis/hash.js'
 import { realismOfJob } from '../src/analysis/realism/dataset-realism.js'
+import { realismOnThread } from '../src/run-check.js'
 import { PendingRow, RealismSample } from '../src/analysis/realism/realism-sample.js'
 import { DEFAULT_PATTERNS } from '../src/config/defaults.js'
 import type { Provenance, Row } from '../src/types.js'
@@ -163,6 +164,27 @@ describe('realism handed to another thread', () => {
     expect(job.reference?.sample.rows).toHaveLength(50)
     expect(job.rows.filter(row => row.sampled !== null)).toHaveLength(50)
     expect(realism).toEqual(inline)
+  })
+
+  it('computes the comparison on the calling thread when the reading thread fails it', async () => {
+    const base = rows(humanPairs(40), 'real')
+    const head = [...base.slice(5), ...rows(generatedPairs(60), 'synthetic')]
+    const inline = analyse(head, base).realism
+    const handed = (thread: Parameters<typeof realismOnThread>[1]) => {
+      const analysis = new DatasetAnalysis({ ...DEFAULT_PATTERNS })
+      for (const r of base) analysis.addBase(r)
+      for (const r of head) analysis.addHead(r)
+      return realismOnThread(analysis, thread)
+    }
+    // A thread that computes the job it is given, and one that stops before answering.
+    await expect(handed({ realism: async job => realismOfJob(structuredClone(job)) })).resolves.toEqual(
+      inline
+    )
+    await expect(
+      handed({ realism: () => Promise.reject(new Error('the reading thread stopped')) })
+    ).resolves.toEqual(inline)
+    const off = new DatasetAnalysis({ ...DEFAULT_PATTERNS }, { sampleSize: 0, reference: null })
+    expect(realismOnThread(off, { realism: () => Promise.reject(new Error('never asked')) })).toBeUndefined()
   })
 
   it('hands nothing over when the realism report is off', () => {

@@ -364,9 +364,9 @@ async function analyseDataset(
  * Hands the dataset's realism comparison to the reading thread, now idle, to run while the main thread
  * clusters; if the thread fails, the comparison runs here.
  */
-function realismOnThread(
+export function realismOnThread(
   analysis: DatasetAnalysis,
-  thread: RowThread
+  thread: Pick<RowThread, 'realism'>
 ): Promise<DatasetRealism | null> | undefined {
   const job = analysis.takeRealismJob()
   if (job === null) return undefined
