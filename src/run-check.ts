@@ -26,7 +26,7 @@ import { lfsMissingMessage } from './git/lfs-objects.js'
 import { listTree, type TreeListing } from './git/tree.js'
 import { readEvalSets, readReference } from './head-sets.js'
 import { isNotRowsReason } from './readers/json-array.js'
-import { readOnThisThread, RowThread, type FileJob } from './readers/row-stream.js'
+import { readBatchesOnThisThread, RowThread, type FileJob } from './readers/row-stream.js'
 import { readStateFile, writeStateFile } from './state/state-file.js'
 import type { DataFormat, DatasetRealism, DatasetReport, DatasetStatus, Finding, Report } from './types.js'
 import { VERSION } from './version.js'
@@ -520,40 +520,42 @@ async function readFile(
   let rows = 0
   let items = 0
   let read: 'read' | 'unreadable' | 'not-rows' = 'read'
-  for await (const item of thread ? thread.read(job) : readOnThisThread(blobs, job)) {
-    if (item.kind === 'row') {
-      if (side === 'base') analysis.addBase(item.row, item.digest)
-      else {
-        const added = analysis.addHead(item.row, item.digest)
-        if (added && leakage) leakage.check(item.row, added, added.ordinal)
-      }
-      if (++rows % PROGRESS_EVERY_ROWS === 0) log(`  ${file.path}: ${rows.toLocaleString('en-US')} rows`)
-    } else if (item.kind === 'error') {
-      if (item.fatal) {
-        if (rows === 0) read = isNotRowsReason(item.reason) ? 'not-rows' : 'unreadable'
-        // What could not be read counts as (at least) one unparseable row, so the gate's rule on them fails: a
-        // binary or corrupt file must not pass a check that the same file with one bad line would fail.
-        analysis.addInvalid(side)
-        findings.add({ kind: 'invalid-file', file: file.path, side, message: item.reason })
+  for await (const batch of thread ? thread.read(job) : readBatchesOnThisThread(blobs, job)) {
+    for (const item of batch) {
+      if (item.kind === 'row') {
+        if (side === 'base') analysis.addBase(item.row, item.digest)
+        else {
+          const added = analysis.addHead(item.row, item.digest)
+          if (added && leakage) leakage.check(item.row, added, added.ordinal)
+        }
+        if (++rows % PROGRESS_EVERY_ROWS === 0) log(`  ${file.path}: ${rows.toLocaleString('en-US')} rows`)
+      } else if (item.kind === 'error') {
+        if (item.fatal) {
+          if (rows === 0) read = isNotRowsReason(item.reason) ? 'not-rows' : 'unreadable'
+          // What could not be read counts as (at least) one unparseable row, so the gate's rule on them fails: a
+          // binary or corrupt file must not pass a check that the same file with one bad line would fail.
+          analysis.addInvalid(side)
+          findings.add({ kind: 'invalid-file', file: file.path, side, message: item.reason })
+        } else {
+          analysis.addInvalid(side)
+          findings.add({ kind: 'invalid-row', file: file.path, line: item.line, side, message: item.reason })
+        }
+      } else if (item.kind === 'opened') {
+        const lfs = item.lfsOid ? ` (Git LFS object ${item.lfsOid.slice(0, 12)})` : ''
+        log(`reading ${side} ${file.path}${lfs}`)
+        continue
+      } else if (item.kind === 'end') {
+        if (item.distinct2 !== undefined) analysis.setDistinct2(side, item.distinct2)
+        continue
       } else {
+        findings.add({ kind: 'lfs-pointer', file: file.path, side, message: lfsMissingMessage(item.pointer) })
+        // Data the check never read must not pass the gate: the file counts as an unparseable row, like any
+        // other file that cannot be read.
         analysis.addInvalid(side)
-        findings.add({ kind: 'invalid-row', file: file.path, line: item.line, side, message: item.reason })
+        return 'unreadable'
       }
-    } else if (item.kind === 'opened') {
-      const lfs = item.lfsOid ? ` (Git LFS object ${item.lfsOid.slice(0, 12)})` : ''
-      log(`reading ${side} ${file.path}${lfs}`)
-      continue
-    } else if (item.kind === 'end') {
-      if (item.distinct2 !== undefined) analysis.setDistinct2(side, item.distinct2)
-      continue
-    } else {
-      findings.add({ kind: 'lfs-pointer', file: file.path, side, message: lfsMissingMessage(item.pointer) })
-      // Data the check never read must not pass the gate: the file counts as an unparseable row, like any
-      // other file that cannot be read.
-      analysis.addInvalid(side)
-      return 'unreadable'
+      items++
     }
-    items++
   }
   // Nothing to parse is not an error, but a dataset file with no rows deserves a line in the report.
   if (items === 0) {

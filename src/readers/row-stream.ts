@@ -56,6 +56,19 @@ export type StreamItem =
   /** The end of the file, with the side's distinct-2 so far when the job measured it. */
   | { kind: 'end'; distinct2?: number | null }
 
+/** A file's items read on this thread, in batches as RowThread.read gives them. */
+export async function* readBatchesOnThisThread(blobs: BlobStore, job: FileJob): AsyncGenerator<StreamItem[]> {
+  let batch: StreamItem[] = []
+  for await (const item of readOnThisThread(blobs, job)) {
+    batch.push(item)
+    if (batch.length === BATCH_ROWS) {
+      yield batch
+      batch = []
+    }
+  }
+  if (batch.length > 0) yield batch
+}
+
 /** A file's items read on this thread: rows without digests (the analysis computes what it needs). */
 export async function* readOnThisThread(blobs: BlobStore, job: FileJob): AsyncGenerator<StreamItem> {
   const content = await openBlob(blobs, job.blob)
@@ -148,24 +161,28 @@ export class RowThread {
     return new RowThread(worker)
   }
 
-  async *read(job: FileJob): AsyncGenerator<StreamItem> {
+  /**
+   * A file's items, a batch at a time: the reading thread's batches as they come. An async generator costs
+   * some 0.3 µs per value it yields, which per row was 0.6 s of the main thread's time at 1M rows per side.
+   */
+  async *read(job: FileJob): AsyncGenerator<StreamItem[]> {
     this.worker.postMessage({ type: 'file', job })
     for (;;) {
       const message = await this.next()
       switch (message.type) {
         case 'opened':
-          yield { kind: 'opened', lfsOid: message.lfsOid }
+          yield [{ kind: 'opened', lfsOid: message.lfsOid }]
           break
         case 'lfs-missing':
-          yield { kind: 'lfs-missing', pointer: message.pointer }
+          yield [{ kind: 'lfs-missing', pointer: message.pointer }]
           return
         case 'end':
-          yield { kind: 'end', distinct2: message.distinct2 }
+          yield [{ kind: 'end', distinct2: message.distinct2 }]
           return
         case 'failed':
           throw new Error(message.message)
         case 'batch':
-          yield* unpack(message, job.path)
+          yield unpack(message, job.path)
           this.worker.postMessage({ type: 'ack' })
           break
       }
@@ -206,18 +223,19 @@ export class RowThread {
   }
 }
 
-function* unpack(batch: Batch, file: string): Generator<StreamItem> {
+function unpack(batch: Batch, file: string): StreamItem[] {
+  const items: StreamItem[] = []
   let row = 0
   let error = 0
   for (let i = 0; i < batch.kinds.length; i++) {
     const kind = batch.kinds[i]
     if (kind !== 0) {
       const { line, reason } = batch.errors[error++]!
-      yield { kind: 'error', line, reason, fatal: kind === 2 }
+      items.push({ kind: 'error', line, reason, fatal: kind === 2 })
       continue
     }
     const h = row * 4
-    yield {
+    items.push({
       kind: 'row',
       row: {
         file,
@@ -234,9 +252,10 @@ function* unpack(batch: Batch, file: string): Generator<StreamItem> {
             normalisedInput: batch.hashes[h + 2]!,
             canonical: batch.hashes[h + 3]!
           }
-    }
+    })
     row++
   }
+  return items
 }
 
 // ---------------------------------------------------------------------------------------------------------
