@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { readRecords } from '../src/readers/records.js'
-import { readRows, type RowItem } from '../src/readers/rows.js'
+import { readRowBatches, readRows, type RowItem } from '../src/readers/rows.js'
 import { collect, fixture, oneChunk, utf8 } from './fixtures/readers/byte-sources.js'
 import { tinyParquet } from './fixtures/readers/tiny-parquet.js'
 
@@ -121,5 +121,20 @@ describe('readRows', () => {
       [1, 'Hello?', 'real'],
       [2, 'Bye?', 'synthetic']
     ])
+  })
+
+  it('gives the same items in batches: JSONL as read, other formats 1,024 rows at a time', async () => {
+    const csv = ['prompt,response', ...Array.from({ length: 2500 }, (_, i) => `q${i},a${i}`)].join('\n')
+    const batches = await collect(readRowBatches(oneChunk(utf8(csv)), { file: 'd.csv', format: 'csv' }))
+    expect(batches.map(batch => batch.length)).toEqual([1024, 1024, 452])
+    const items = await collect(readRows(oneChunk(utf8(csv)), { file: 'd.csv', format: 'csv' }))
+    expect(batches.flat()).toEqual(items)
+    expect(items.map(item => (item.kind === 'row' ? item.row.line : -1)).slice(0, 3)).toEqual([2, 3, 4])
+    const jsonl = Array.from({ length: 3000 }, (_, i) => JSON.stringify({ prompt: `q${i}` })).join('\n')
+    const jsonlBatches = await collect(
+      readRowBatches(oneChunk(utf8(jsonl)), { file: 'd.jsonl', format: 'jsonl' })
+    )
+    expect(jsonlBatches.flat()).toHaveLength(3000)
+    expect(jsonlBatches.flat().every(item => item.kind === 'row')).toBe(true)
   })
 })

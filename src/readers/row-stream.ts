@@ -20,7 +20,7 @@ import { BlobStore } from '../git/blobs.js'
 import { openBlob } from '../git/lfs-objects.js'
 import type { LfsPointer } from '../git/lfs-pointer.js'
 import type { DataFormat, DatasetRealism, Provenance, Row } from '../types.js'
-import { readRows } from './rows.js'
+import { readRowBatches } from './rows.js'
 
 const ROLE = 'dataset-guard-rows'
 /** Rows per message: large enough that messaging costs little per row, small enough to keep memory flat. */
@@ -56,30 +56,20 @@ export type StreamItem =
   /** The end of the file, with the side's distinct-2 so far when the job measured it. */
   | { kind: 'end'; distinct2?: number | null }
 
-/** A file's items read on this thread, in batches as RowThread.read gives them. */
+/**
+ * A file's items read on this thread, in batches as RowThread.read gives them: rows without digests (the
+ * analysis computes what it needs).
+ */
 export async function* readBatchesOnThisThread(blobs: BlobStore, job: FileJob): AsyncGenerator<StreamItem[]> {
-  let batch: StreamItem[] = []
-  for await (const item of readOnThisThread(blobs, job)) {
-    batch.push(item)
-    if (batch.length === BATCH_ROWS) {
-      yield batch
-      batch = []
-    }
-  }
-  if (batch.length > 0) yield batch
-}
-
-/** A file's items read on this thread: rows without digests (the analysis computes what it needs). */
-export async function* readOnThisThread(blobs: BlobStore, job: FileJob): AsyncGenerator<StreamItem> {
   const content = await openBlob(blobs, job.blob)
   if (content.kind === 'lfs-missing') {
-    yield { kind: 'lfs-missing', pointer: content.pointer }
+    yield [{ kind: 'lfs-missing', pointer: content.pointer }]
     return
   }
-  yield { kind: 'opened', lfsOid: content.lfsOid }
+  yield [{ kind: 'opened', lfsOid: content.lfsOid }]
   const options = { file: job.path, format: job.format, fields: job.fields, provenance: job.provenance }
-  for await (const item of readRows(content.source, options)) yield item
-  yield { kind: 'end' }
+  for await (const batch of readRowBatches(content.source, options)) yield batch
+  yield [{ kind: 'end' }]
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -182,7 +172,7 @@ export class RowThread {
         case 'failed':
           throw new Error(message.message)
         case 'batch':
-          yield unpack(message, job.path)
+          yield* unpack(message, job.path)
           this.worker.postMessage({ type: 'ack' })
           break
       }
@@ -223,11 +213,18 @@ export class RowThread {
   }
 }
 
-function unpack(batch: Batch, file: string): StreamItem[] {
-  const items: StreamItem[] = []
+/** Items made per yield: each array's rows die young, before a scavenge would promote them. */
+const ITEMS_PER_YIELD = 256
+
+function* unpack(batch: Batch, file: string): Generator<StreamItem[]> {
+  let items: StreamItem[] = []
   let row = 0
   let error = 0
   for (let i = 0; i < batch.kinds.length; i++) {
+    if (items.length === ITEMS_PER_YIELD) {
+      yield items
+      items = []
+    }
     const kind = batch.kinds[i]
     if (kind !== 0) {
       const { line, reason } = batch.errors[error++]!
@@ -255,7 +252,7 @@ function unpack(batch: Batch, file: string): StreamItem[] {
     })
     row++
   }
-  return items
+  if (items.length > 0) yield items
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -396,38 +393,40 @@ async function readJob(
     await send(full)
   }
   // The same items as on the main thread, packed into batches on their way.
-  for await (const item of readOnThisThread(blobs, job)) {
-    if (item.kind === 'opened' || item.kind === 'lfs-missing') {
-      port.postMessage(
-        item.kind === 'opened'
-          ? { type: 'opened', lfsOid: item.lfsOid }
-          : { type: 'lfs-missing', pointer: item.pointer }
-      )
-      continue
+  for await (const read of readBatchesOnThisThread(blobs, job)) {
+    for (const item of read) {
+      if (item.kind === 'opened' || item.kind === 'lfs-missing') {
+        port.postMessage(
+          item.kind === 'opened'
+            ? { type: 'opened', lfsOid: item.lfsOid }
+            : { type: 'lfs-missing', pointer: item.pointer }
+        )
+        continue
+      }
+      if (item.kind === 'end') {
+        if (items > 0) await flush()
+        port.postMessage({ type: 'end', distinct2: job.distinct2 ? digester.distinct2(job.side) : undefined })
+        continue
+      }
+      if (item.kind === 'row') {
+        const { row } = item
+        batch.kinds[items++] = 0
+        batch.lines[rows] = row.line
+        batch.provenance[rows] = PROVENANCE_CODE[row.provenance]
+        // The analysis never reads a base row's output (only head rows are sampled for realism or checked for
+        // leaks), so it is not copied between the threads.
+        const output = job.side === 'head' ? row.output : ''
+        batch.inputs.push(row.input)
+        batch.outputs.push(output)
+        chars += row.input.length + output.length
+        digester.digest(row, job, batch.hashes, rows * 4)
+        rows++
+      } else {
+        batch.kinds[items++] = item.fatal ? 2 : 1
+        batch.errors.push({ line: item.line, reason: item.reason })
+      }
+      if (items === BATCH_ROWS || chars >= BATCH_CHARS) await flush()
     }
-    if (item.kind === 'end') {
-      if (items > 0) await flush()
-      port.postMessage({ type: 'end', distinct2: job.distinct2 ? digester.distinct2(job.side) : undefined })
-      continue
-    }
-    if (item.kind === 'row') {
-      const { row } = item
-      batch.kinds[items++] = 0
-      batch.lines[rows] = row.line
-      batch.provenance[rows] = PROVENANCE_CODE[row.provenance]
-      // The analysis never reads a base row's output (only head rows are sampled for realism or checked for
-      // leaks), so it is not copied between the threads.
-      const output = job.side === 'head' ? row.output : ''
-      batch.inputs.push(row.input)
-      batch.outputs.push(output)
-      chars += row.input.length + output.length
-      digester.digest(row, job, batch.hashes, rows * 4)
-      rows++
-    } else {
-      batch.kinds[items++] = item.fatal ? 2 : 1
-      batch.errors.push({ line: item.line, reason: item.reason })
-    }
-    if (items === BATCH_ROWS || chars >= BATCH_CHARS) await flush()
   }
 }
 

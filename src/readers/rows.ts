@@ -20,6 +20,18 @@ export type RowItem =
   { kind: 'row'; row: Row } | { kind: 'error'; line?: number; reason: string; fatal: boolean }
 
 export async function* readRows(source: ByteSource, options: RowSource): AsyncGenerator<RowItem> {
+  for await (const batch of readRowBatches(source, options)) yield* batch
+}
+
+/** Rows per batch for formats read a record at a time. */
+const RECORDS_PER_BATCH = 1024
+
+/**
+ * readRows' items a batch at a time: an async generator costs some 0.3 µs per value it yields, which per row
+ * is most of a second at a million rows. JSONL comes in the chunks it is read in, other formats in batches of
+ * RECORDS_PER_BATCH.
+ */
+export async function* readRowBatches(source: ByteSource, options: RowSource): AsyncGenerator<RowItem[]> {
   const provenanceOf = provenanceResolver(options.provenance, options.file)
   const rowItem = (item: RecordItem): RowItem => {
     if (item.kind === 'fatal') return { kind: 'error', reason: item.reason, fatal: true }
@@ -38,12 +50,19 @@ export async function* readRows(source: ByteSource, options: RowSource): AsyncGe
       }
     }
   }
-  // JSONL, the format of large datasets, is read in batches: one async step per chunk instead of per row.
   if (options.format === 'jsonl') {
-    for await (const batch of readJsonlBatches(source)) for (const item of batch) yield rowItem(item)
-  } else {
-    for await (const item of readRecords(source, options.format)) yield rowItem(item)
+    for await (const batch of readJsonlBatches(source)) yield batch.map(rowItem)
+    return
   }
+  let batch: RowItem[] = []
+  for await (const item of readRecords(source, options.format)) {
+    batch.push(rowItem(item))
+    if (batch.length === RECORDS_PER_BATCH) {
+      yield batch
+      batch = []
+    }
+  }
+  if (batch.length > 0) yield batch
 }
 
 /**
