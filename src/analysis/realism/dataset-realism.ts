@@ -84,8 +84,6 @@ export interface RealismJob {
   seed?: number
 }
 
-const SAMPLE_NAMES = ['real', 'synthetic', 'existing', 'added'] as const
-
 export function realismJob(samples: RealismSamples, realism: RealismOptions): RealismJob {
   const rows: PendingRowTransfer[] = []
   const index = new Map<PendingRow, number>()
@@ -102,10 +100,14 @@ export function realismJob(samples: RealismSamples, realism: RealismOptions): Re
     })
     return { cap: kept.cap, seen: kept.seen, rows: ids }
   }
-  const transferred = Object.fromEntries(SAMPLE_NAMES.map(name => [name, transfer(samples[name])]))
   return {
     rows,
-    samples: transferred as RealismJob['samples'],
+    samples: {
+      real: transfer(samples.real),
+      synthetic: transfer(samples.synthetic),
+      existing: transfer(samples.existing),
+      added: transfer(samples.added)
+    },
     reference: realism.reference && {
       name: realism.reference.name,
       sample: transfer(realism.reference.sample)
@@ -124,8 +126,13 @@ export function realismOfJob(job: RealismJob): DatasetRealism | null {
       seen: transfer.seen,
       rows: transfer.rows.map(id => rows[id]!)
     })
-  const samples = Object.fromEntries(SAMPLE_NAMES.map(name => [name, sample(job.samples[name])]))
-  return datasetRealism(samples as unknown as RealismSamples, {
+  const samples: RealismSamples = {
+    real: sample(job.samples.real),
+    synthetic: sample(job.samples.synthetic),
+    existing: sample(job.samples.existing),
+    added: sample(job.samples.added)
+  }
+  return datasetRealism(samples, {
     sampleSize: job.sampleSize,
     reference: job.reference && { name: job.reference.name, sample: sample(job.reference.sample) },
     seed: job.seed

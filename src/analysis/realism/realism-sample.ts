@@ -223,15 +223,8 @@ export class RealismSample {
 
   /** The sample a state was taken from: the same rows, count and cap, and it can keep taking rows. */
   static fromState(state: RealismSampleState, pendingBudget = PENDING_CHARS_PER_SAMPLE): RealismSample {
-    const sample = new RealismSample(state.cap, pendingBudget)
-    if (state.rows.length > state.cap || !Number.isInteger(state.seen) || state.seen < state.rows.length) {
-      throw new Error(
-        `a realism sample state keeps ${state.rows.length} rows of ${state.seen} seen with a cap of ${state.cap}`
-      )
-    }
-    for (const row of state.rows) sample.insert(PendingRow.computed(sampledRowFromState(row)))
-    sample.seen = state.seen
-    return sample
+    const rows = state.rows.map(row => PendingRow.computed(sampledRowFromState(row)))
+    return RealismSample.fromKept({ cap: state.cap, seen: state.seen, rows }, pendingBudget)
   }
 
   /** The rows kept, in no particular order, with the count of rows seen: what `fromKept` takes back. */
@@ -240,13 +233,16 @@ export class RealismSample {
   }
 
   /** The sample `kept()` described: the same rows (shared with other samples as given), cap and count. */
-  static fromKept(kept: { cap: number; seen: number; rows: readonly PendingRow[] }): RealismSample {
+  static fromKept(
+    kept: { cap: number; seen: number; rows: readonly PendingRow[] },
+    pendingBudget = PENDING_CHARS_PER_SAMPLE
+  ): RealismSample {
+    const sample = new RealismSample(kept.cap, pendingBudget)
     if (kept.rows.length > kept.cap || !Number.isInteger(kept.seen) || kept.seen < kept.rows.length) {
       throw new Error(
         `a realism sample keeps ${kept.rows.length} rows of ${kept.seen} seen with a cap of ${kept.cap}`
       )
     }
-    const sample = new RealismSample(kept.cap)
     for (const row of kept.rows) sample.insert(row)
     sample.seen = kept.seen
     return sample
