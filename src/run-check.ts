@@ -244,10 +244,12 @@ export class PartialMerge {
       throw new Error(`shard(s) ${missing.map(i => `${i + 1}/${count}`).join(', ')} missing: cannot report`)
     }
     const datasets: DatasetReport[] = []
+    // Realism computed on the reading thread meanwhile: each answer is awaited once every analysis is finished.
+    const aside: [DatasetReport, Promise<DatasetRealism | null>][] = []
     for (const dataset of first.datasets) {
       if (dataset.notADataset) continue
       const result = dataset.analysis.finish(dataset.present)
-      datasets.push({
+      const report: DatasetReport = {
         name: dataset.name,
         status: dataset.status,
         format: dataset.format,
@@ -258,13 +260,11 @@ export class PartialMerge {
         findingsOmitted: dataset.findingsOmitted,
         realism: result.realism,
         leakage: dataset.leakage?.result() ?? null
-      })
+      }
+      datasets.push(report)
+      if (dataset.realismAside) aside.push([report, dataset.realismAside])
     }
-    // Realism computed on the reading thread meanwhile: its answer is awaited only now.
-    const aside = first.datasets.filter(dataset => !dataset.notADataset)
-    for (const [i, dataset] of aside.entries()) {
-      if (dataset.realismAside) datasets[i]!.realism = await dataset.realismAside
-    }
+    for (const [report, realism] of aside) report.realism = await realism
     const verdict = evaluateGate(datasets, name => thresholdsFor(config, name))
     return {
       tool: { name: 'dataset-guard', version: VERSION },

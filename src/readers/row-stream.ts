@@ -153,7 +153,8 @@ export class RowThread {
 
   /**
    * A file's items, a batch at a time: the reading thread's batches as they come. An async generator costs
-   * some 0.3 µs per value it yields, which per row was 0.6 s of the main thread's time at 1M rows per side.
+   * some 0.3 µs per value it yields (2.05M values took 0.6 s one by one, 0.07 s in batches); per row, the main
+   * thread's reading at 1M rows per side took 11.1 s of CPU against 9.8 s batched.
    */
   async *read(job: FileJob): AsyncGenerator<StreamItem[]> {
     this.worker.postMessage({ type: 'file', job })
