@@ -13,6 +13,10 @@ const { imul } = Math
 // is read once per string.
 const charCodeAt = String.prototype.charCodeAt
 
+/** hash53's two lane seeds (seed 0), for code that feeds its lanes itself (text-keys.ts writeKeyHashes). */
+export const HASH53_SEED_1 = 0x9e3779b1
+export const HASH53_SEED_2 = 0x85ebca6b
+
 /**
  * A 53-bit hash of a string (two 32-bit multiplicative lanes, combined), safe as a JavaScript number and as a
  * Set or Map key. At a million distinct keys the chance of any collision is about 1 in 20,000.

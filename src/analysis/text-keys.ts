@@ -1,7 +1,7 @@
 // Levels 2-4 of the key cascade (DESIGN.md "The key cascade"). Each level folds more surface variation, so the
 // unique count at each level explains how the headline pattern count was reached.
 
-import { final53, hash53 } from './hash.js'
+import { final53, hash53, HASH53_SEED_1, HASH53_SEED_2 } from './hash.js'
 
 // Most dataset text is plain ASCII, which NFKC, NFD and NFC leave unchanged and which holds no marks, no
 // non-ASCII digits and no non-ASCII punctuation: such text skips the Unicode passes below (same result, two to
@@ -51,12 +51,12 @@ export function writeKeyHashes(text: string, out: Float64Array, at: number): boo
   // Three hash53 lanes pairs, fed as normalisedKey and canonicalKeyOfNormalised would build their strings: a
   // run of white space becomes one space, a run of white space and punctuation one space in the canonical
   // key, each only once a later character is kept (so both keys are trimmed), and digits 1-9 become 0 there.
-  let e1 = SEED_1
-  let e2 = SEED_2
-  let n1 = SEED_1
-  let n2 = SEED_2
-  let c1 = SEED_1
-  let c2 = SEED_2
+  let e1 = HASH53_SEED_1
+  let e2 = HASH53_SEED_2
+  let n1 = HASH53_SEED_1
+  let n2 = HASH53_SEED_2
+  let c1 = HASH53_SEED_1
+  let c2 = HASH53_SEED_2
   let normalisedStarted = false
   let normalisedSpace = false
   let canonicalStarted = false
@@ -117,9 +117,7 @@ export function writeKeyHashes(text: string, out: Float64Array, at: number): boo
   out[at + 2] = final53(c1, c2)
   return true
 }
-// hash53's seeds (seed 0) and its way of reading characters (see hash.ts).
-const SEED_1 = 0x9e3779b1
-const SEED_2 = 0x85ebca6b
+// hash53's way of reading characters (see hash.ts).
 const { imul } = Math
 const charCodeAt = String.prototype.charCodeAt
 const SPACE = 0x20
