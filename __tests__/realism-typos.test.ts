@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals'
+import { describe, expect, it, jest } from '@jest/globals'
 import { englishDictionary, likelyTypos } from '../src/analysis/realism/typos.js'
 
 describe('englishDictionary', () => {
@@ -26,6 +26,21 @@ describe('likelyTypos', () => {
 
   it('reports each typo once, lower-cased, in order of appearance', () => {
     expect(likelyTypos('teh cat and teh dog wiht a hat')).toEqual(['teh', 'wiht'])
+  })
+
+  it('searches the neighbours of a repeated unknown word once per text, not once per occurrence', () => {
+    const dictionary = englishDictionary() as Set<string>
+    const has = jest.spyOn(dictionary, 'has')
+    try {
+      // "lorem" and "ipsum" are no English words: each search builds and looks up some 300 neighbours. 3,000
+      // words cost 3,000 lookups plus two searches; a search per occurrence would be some 600,000 lookups.
+      const typos = likelyTypos('the lorem ipsum '.repeat(1000))
+      expect(has.mock.calls.length).toBeLessThan(5000)
+      // Two words in three unknown: read as another language, so no typos.
+      expect(typos).toEqual([])
+    } finally {
+      has.mockRestore()
+    }
   })
 
   it('does not report words two or more edits from any word', () => {

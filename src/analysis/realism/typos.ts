@@ -173,6 +173,9 @@ export function likelyTypos(text: string): string[] {
   const words = proseWords(text)
   const dict = englishDictionary()
   const typos: string[] = []
+  // Each unknown word is searched once per text: the search builds some 50 strings per letter, and a text that
+  // repeats an unknown word 250,000 times ("lorem ipsum ...") took seconds, not milliseconds.
+  const searched = new Map<string, boolean>()
   let checked = 0
   let unknown = 0
   for (const word of words) {
@@ -184,8 +187,13 @@ export function likelyTypos(text: string): string[] {
     checked++
     if (dict.has(word) || KNOWN_NON_DICTIONARY_WORDS.has(word)) continue
     unknown++
-    // A word longer than any dictionary word plus one cannot be one edit from it; checking costs O(length²).
-    if (word.length <= longestWord + 1 && isOneEditFromDictionary(word, dict)) typos.push(word)
+    let typo = searched.get(word)
+    if (typo === undefined) {
+      // A word longer than any dictionary word plus one cannot be one edit from it; checking costs O(length²).
+      typo = word.length <= longestWord + 1 && isOneEditFromDictionary(word, dict)
+      searched.set(word, typo)
+    }
+    if (typo) typos.push(word)
   }
   if (checked >= MIN_WORDS_FOR_LANGUAGE_GUESS && unknown > MAX_UNKNOWN_WORD_SHARE * checked) return []
   return [...new Set(typos)]
