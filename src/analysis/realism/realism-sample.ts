@@ -179,6 +179,11 @@ export const PENDING_CHARS_PER_SAMPLE = 4_000_000
 export class RealismSample {
   /** A max-heap on (key, file, line): the root is the first row to leave when a smaller key arrives. */
   private readonly heap: PendingRow[] = []
+  /**
+   * heap[i].key, beside the heap: most comparisons are settled by the keys, and these 40 KB stay in cache where
+   * the rows do not (at a million head rows, sift-downs reading the rows' keys took 0.49 s of the main thread).
+   */
+  private readonly keys: Float64Array
   private seen = 0
   /** Text held by pending rows of this sample; an upper bound, as another sample may compute a shared row. */
   private pendingChars = 0
@@ -190,6 +195,7 @@ export class RealismSample {
     if (!Number.isInteger(cap) || cap < 1) {
       throw new Error(`the realism sample needs a positive integer cap, got ${cap}`)
     }
+    this.keys = new Float64Array(cap)
   }
 
   add(ref: RowRef, input: string, output: string, key: number): void {
@@ -209,8 +215,9 @@ export class RealismSample {
 
   /** Whether a row with this key and position would enter the sample now. */
   wouldKeep(key: number, ref: RowRef): boolean {
-    const top = this.heap[0]
-    return this.heap.length < this.cap || top === undefined || compareRows(key, ref, top) < 0
+    if (this.heap.length < this.cap) return true
+    const top = this.keys[0]!
+    return key < top || (key === top && compareRows(key, ref, this.heap[0]!) < 0)
   }
 
   /**
@@ -268,10 +275,12 @@ export class RealismSample {
   private insert(row: PendingRow): void {
     if (this.heap.length < this.cap) {
       this.heap.push(row)
+      this.keys[this.heap.length - 1] = row.key
       this.siftUp(this.heap.length - 1)
     } else {
       this.pendingChars -= this.heap[0]!.pendingChars
       this.heap[0] = row
+      this.keys[0] = row.key
       this.siftDown(0)
     }
     this.pendingChars += row.pendingChars
@@ -304,27 +313,43 @@ export class RealismSample {
     return [...this.heap].sort((x, y) => compareRows(x.key, x.ref, y)).map(entry => entry.features())
   }
 
+  /** Whether heap entry a comes after entry b in (key, file, line) order. */
+  private after(a: number, b: number): boolean {
+    const keys = this.keys
+    if (keys[a] !== keys[b]) return keys[a]! > keys[b]!
+    const row = this.heap[a]!
+    return compareRows(row.key, row.ref, this.heap[b]!) > 0
+  }
+
+  private swap(a: number, b: number): void {
+    const { heap, keys } = this
+    const row = heap[a]!
+    heap[a] = heap[b]!
+    heap[b] = row
+    const key = keys[a]!
+    keys[a] = keys[b]!
+    keys[b] = key
+  }
+
   private siftUp(index: number): void {
-    const heap = this.heap
     while (index > 0) {
       const parent = (index - 1) >> 1
-      if (compareRows(heap[index]!.key, heap[index]!.ref, heap[parent]!) <= 0) return
-      ;[heap[index], heap[parent]] = [heap[parent]!, heap[index]!]
+      if (!this.after(index, parent)) return
+      this.swap(index, parent)
       index = parent
     }
   }
 
   private siftDown(index: number): void {
-    const heap = this.heap
+    const size = this.heap.length
     for (;;) {
       let largest = index
-      for (const child of [2 * index + 1, 2 * index + 2]) {
-        if (child < heap.length && compareRows(heap[child]!.key, heap[child]!.ref, heap[largest]!) > 0) {
-          largest = child
-        }
-      }
+      const left = 2 * index + 1
+      if (left < size && this.after(left, largest)) largest = left
+      const right = left + 1
+      if (right < size && this.after(right, largest)) largest = right
       if (largest === index) return
-      ;[heap[index], heap[largest]] = [heap[largest]!, heap[index]!]
+      this.swap(index, largest)
       index = largest
     }
   }
