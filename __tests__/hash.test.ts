@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { hash32, hash53, hash53OfBytes, hash53OfJoined, hash53OfSlice } from '../src/analysis/hash.js'
+import { hash32, hash53, hash53OfJoined, hash53OfSlice } from '../src/analysis/hash.js'
 
 describe('hash53', () => {
   it('is deterministic and separates 100k distinct keys without collision', () => {
@@ -79,44 +79,5 @@ describe('hash53OfJoined', () => {
         }
       }
     }
-  })
-})
-
-describe('hash53OfBytes', () => {
-  it('hashes the range alone: a view, a copy and a range of a larger buffer agree', () => {
-    const line = Buffer.from('{"prompt": "héllo wörld", "source": "human"}\r')
-    const padded = Buffer.concat([Buffer.from('xyz'), line, Buffer.from('abc')])
-    const view = padded.subarray(3, 3 + line.length)
-    const expected = hash53OfBytes(line, 0, line.length, 5)
-    expect(hash53OfBytes(view, 0, view.length, 5)).toBe(expected)
-    expect(hash53OfBytes(padded, 3, 3 + line.length, 5)).toBe(expected)
-    expect(hash53OfBytes(line, 0, line.length, 6)).not.toBe(expected)
-  })
-
-  it('tells apart every one-byte change, every truncation and trailing zero bytes', () => {
-    const line = Buffer.from('{"prompt": "héllo", "n": 12}')
-    const seen = new Set<number>([hash53OfBytes(line, 0, line.length)])
-    for (let i = 0; i < line.length; i++) {
-      for (const bit of [1, 0x80]) {
-        const changed = Buffer.from(line)
-        changed[i] = changed[i]! ^ bit
-        seen.add(hash53OfBytes(changed, 0, changed.length))
-      }
-      seen.add(hash53OfBytes(line, 0, i))
-    }
-    for (let zeros = 1; zeros <= 8; zeros++) {
-      const padded = Buffer.concat([line, Buffer.alloc(zeros)])
-      seen.add(hash53OfBytes(padded, 0, padded.length))
-    }
-    expect(seen.size).toBe(1 + line.length * 3 + 8)
-  })
-
-  it('gives distinct values to distinct lines (no collision among 200,000 generated ones)', () => {
-    const seen = new Set<number>()
-    for (let i = 0; i < 200_000; i++) {
-      const line = Buffer.from(`{"id": ${i}, "prompt": "row ${i % 977} of ${i >> 3}"}`)
-      seen.add(hash53OfBytes(line, 0, line.length))
-    }
-    expect(seen.size).toBe(200_000)
   })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { jsonlLineItem, readJsonl, readJsonlLines, type JsonlLine } from '../src/readers/jsonl.js'
+import { readJsonl } from '../src/readers/jsonl.js'
 import type { RecordItem } from '../src/readers/records.js'
 import { collect, oneChunk, tinyChunks, utf8 } from './fixtures/readers/byte-sources.js'
 
@@ -137,33 +137,5 @@ describe('readJsonl', () => {
 
   it('yields nothing for an empty file', async () => {
     expect(await collectJsonl(oneChunk(new Uint8Array(0)))).toEqual([])
-  })
-})
-
-describe('readJsonlLines', () => {
-  it('gives the lines that jsonlLineItem turns into readJsonl items, chunked any way', async () => {
-    const text =
-      '\uFEFF{"prompt":"Hi"}\r\n\n   \n{"prompt": broken}\n[1, 2]\n{"prompt":"héllo wörld"}\r\n{"prompt":"cut'
-    for (const source of [() => oneChunk(utf8(text)), () => tinyChunks(utf8(text))]) {
-      const expected = await collectJsonl(source())
-      const lines: JsonlLine[] = []
-      for await (const batch of readJsonlLines(source())) {
-        for (const line of batch) {
-          if (!('data' in line)) throw new Error(`unexpected fatal item: ${line.reason}`)
-          // A copy: a line's bytes may be a view of the chunk, valid until the next batch.
-          lines.push({ ...line, data: Buffer.from(line.data) })
-        }
-      }
-      expect(lines.map(line => line.line)).toEqual([1, 2, 3, 4, 5, 6, 7])
-      expect(lines[0]!.data.toString()).toBe('{"prompt":"Hi"}\r')
-      expect(lines[6]!.unterminated).toBe(true)
-      expect(lines.map(jsonlLineItem).filter(item => item !== null)).toEqual(expected)
-    }
-  })
-
-  it('gives a file that is not UTF-8 text as one fatal item, as readJsonl does', async () => {
-    const binary = new Uint8Array([0x7b, 0x00, 0x7d, 0x0a])
-    const batches = await collect(readJsonlLines(oneChunk(binary)))
-    expect(batches).toEqual([[await collectJsonl(oneChunk(binary)).then(items => items[0])]])
   })
 })

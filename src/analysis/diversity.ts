@@ -32,40 +32,45 @@ const GZIP_FRAMING_BYTES = 18
  * sizes come back, so the ratio is the same either way.
  */
 export class CompressionMeter {
-  private readonly input: CompressionInput
-
   constructor(
-    inputCapBytes = COMPRESSION_INPUT_CAP_BYTES,
+    private readonly inputCapBytes = COMPRESSION_INPUT_CAP_BYTES,
     private readonly offThread = true
-  ) {
-    this.input = new CompressionInput(inputCapBytes)
-  }
+  ) {}
 
   private pending: string[] = []
   private pendingBytes = 0
+  private inputBytes = 0
   private readonly compressed = new DeflatedLengths()
+  private texts = 0
   private window: Buffer = Buffer.alloc(0)
+  private capped = false
 
   add(text: string): void {
-    const before = this.input.bytes
-    const piece = this.input.piece(text)
-    if (piece === null) return
+    if (this.capped) return
+    const piece = this.texts === 0 ? text : `\n${text}`
+    const bytes = Buffer.byteLength(piece)
+    if (this.inputBytes + bytes > this.inputCapBytes) {
+      this.capped = true
+      return
+    }
+    this.texts++
+    this.inputBytes += bytes
     this.pending.push(piece)
-    this.pendingBytes += this.input.bytes - before
+    this.pendingBytes += bytes
     if (this.pendingBytes >= COMPRESSION_CHUNK_BYTES) this.compressPending(this.offThread)
   }
 
   /** Whether texts were left out because the byte cap was reached. */
   get truncated(): boolean {
-    return this.input.capped
+    return this.capped
   }
 
   /** Input bytes / gzip bytes; null when no bytes were fed. */
   result(): number | null {
     // The last, partial chunk is small: deflating it here is quicker than a round trip to the worker.
     this.compressPending(false)
-    if (this.input.bytes === 0) return null
-    return this.input.bytes / (this.compressed.sum() + GZIP_FRAMING_BYTES)
+    if (this.inputBytes === 0) return null
+    return this.inputBytes / (this.compressed.sum() + GZIP_FRAMING_BYTES)
   }
 
   private compressPending(offThread: boolean): void {
@@ -76,43 +81,6 @@ export class CompressionMeter {
     this.compressed.add(chunk, this.window, offThread)
     const history = chunk.length >= DEFLATE_WINDOW_BYTES ? chunk : Buffer.concat([this.window, chunk])
     this.window = Buffer.from(history.subarray(Math.max(0, history.length - DEFLATE_WINDOW_BYTES)))
-  }
-}
-
-/**
- * Which texts the compression ratio takes: the first ones, joined by "\n", until one would take the input past
- * the byte cap; from then on none. The reading thread keeps one beside the analysis' meter, to know when head
- * rows no longer need their text for it (readers/unchanged-lines.ts).
- */
-export class CompressionInput {
-  private texts = 0
-  private fed = 0
-  private full = false
-
-  constructor(private readonly capBytes = COMPRESSION_INPUT_CAP_BYTES) {}
-
-  /** The piece of the joined input this text adds (after a "\n" from the second text on), or null: not fed. */
-  piece(text: string): string | null {
-    if (this.full) return null
-    const piece = this.texts === 0 ? text : `\n${text}`
-    const bytes = Buffer.byteLength(piece)
-    if (this.fed + bytes > this.capBytes) {
-      this.full = true
-      return null
-    }
-    this.texts++
-    this.fed += bytes
-    return piece
-  }
-
-  /** Bytes fed so far. */
-  get bytes(): number {
-    return this.fed
-  }
-
-  /** Whether the cap was reached: no later text is fed. */
-  get capped(): boolean {
-    return this.full
   }
 }
 
@@ -139,11 +107,6 @@ export class DistinctN {
     if (!Number.isInteger(n) || n < 1) throw new Error(`distinct-n needs a positive integer n, got ${n}`)
     this.starts = new Int32Array(n)
     this.ends = new Int32Array(n)
-  }
-
-  /** Whether counting has stopped: no later text changes the result. */
-  get full(): boolean {
-    return this.total >= this.maxNgrams
   }
 
   add(text: string): void {

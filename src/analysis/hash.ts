@@ -62,33 +62,6 @@ export function hash53OfSlice(text: string, start: number, end: number, seed = 0
 }
 
 /**
- * A 53-bit hash of the bytes `bytes[start]` to `bytes[end - 1]`, read four at a time (little-endian words, the
- * last one padded with zeros after a length mark): hash53's lanes with a quarter of the rounds. The reading
- * thread hashes whole JSONL lines with it, to know a head line that repeats a base line byte for byte without
- * parsing it; at a million rows per side that is 700 MB of lines.
- */
-export function hash53OfBytes(bytes: Uint8Array, start: number, end: number, seed = 0): number {
-  let h1 = 0x9e3779b1 ^ seed
-  let h2 = 0x85ebca6b ^ seed
-  let i = start
-  for (; i + 4 <= end; i += 4) {
-    const c = bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24)
-    h1 = imul(h1 ^ c, 0xcc9e2d51)
-    h1 = (h1 << 13) | (h1 >>> 19)
-    h2 = imul(h2 ^ c, 0x1b873593)
-    h2 = (h2 << 17) | (h2 >>> 15)
-  }
-  // The tail (0-3 bytes) and the length, so that trailing zero bytes still change the hash.
-  let c = (end - start) << 24
-  for (let shift = 0; i < end; i++, shift += 8) c ^= bytes[i]! << shift
-  h1 = imul(h1 ^ c, 0xcc9e2d51)
-  h1 = (h1 << 13) | (h1 >>> 19)
-  h2 = imul(h2 ^ c, 0x1b873593)
-  h2 = (h2 << 17) | (h2 >>> 15)
-  return final53(h1, h2)
-}
-
-/**
  * hash53 of `tokens[start]` to `tokens[end - 1]` joined by single spaces, without building the joined string:
  * the same number as `hash53(tokens.slice(start, end).join(' '), seed)`. Distinct-n hashes millions of n-grams,
  * and the slice, the join and the string each cost more than the hashing.

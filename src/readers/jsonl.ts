@@ -25,52 +25,10 @@ export async function* readJsonl(
  * much as parsing a short line, so a caller that reads millions of rows iterates batches. With `wanted`, only
  * the lines it accepts (1-based) are parsed; the others give no item.
  */
-export function readJsonlBatches(
+export async function* readJsonlBatches(
   source: ByteSource,
   wanted?: (line: number) => boolean
 ): AsyncGenerator<RecordItem[]> {
-  return lineBatches(source, (data, line, oversized, unterminated) =>
-    wanted && !wanted(line) ? null : lineItem(data, line, oversized, unterminated)
-  )
-}
-
-/** One line of a JSONL file as read, before parsing: `jsonlLineItem` parses it. */
-export interface JsonlLine {
-  /** 1-based. */
-  line: number
-  /** The line's bytes without its \n (a \r before it is kept); empty when oversized. */
-  data: Buffer
-  oversized: boolean
-  /** The last line of a file that does not end in a line break. */
-  unterminated: boolean
-}
-
-/**
- * A JSONL file's lines, unparsed, one batch per chunk read (or the file's one fatal item): for a caller that
- * decides line by line whether to parse (the reading thread leaves head lines that repeat a base line byte for
- * byte unparsed). A line's `data` may be a view of the chunk: use it before asking for the next batch.
- */
-export function readJsonlLines(
-  source: ByteSource
-): AsyncGenerator<(JsonlLine | { kind: 'fatal'; reason: string })[]> {
-  return lineBatches(source, (data, line, oversized, unterminated) => ({
-    line,
-    data,
-    oversized,
-    unterminated
-  }))
-}
-
-/** What readJsonl gives for a line: its record or error item, or null for a blank line. */
-export function jsonlLineItem(line: JsonlLine): RecordItem | null {
-  return lineItem(line.data, line.line, line.oversized, line.unterminated)
-}
-
-/** The file's lines split on \n, each turned into an item by `item` (null: none), one batch per chunk read. */
-async function* lineBatches<T>(
-  source: ByteSource,
-  item: (data: Buffer, line: number, oversized: boolean, unterminated: boolean) => T | null
-): AsyncGenerator<(T | { kind: 'fatal'; reason: string })[]> {
   const text = await openText(source)
   if (!text.ok) {
     yield [{ kind: 'fatal', reason: text.reason }]
@@ -100,7 +58,7 @@ async function* lineBatches<T>(
   }
 
   for await (const chunk of text.chunks) {
-    const batch: T[] = []
+    const batch: RecordItem[] = []
     let start = 0
     for (;;) {
       const newline = chunk.indexOf(LF, start)
@@ -111,8 +69,8 @@ async function* lineBatches<T>(
       append(chunk.subarray(start, newline))
       line++
       const { data, oversized: tooLong } = take()
-      const made = item(data, line, tooLong, false)
-      if (made !== null) batch.push(made)
+      const item = wanted && !wanted(line) ? null : lineItem(data, line, tooLong, false)
+      if (item) batch.push(item)
       start = newline + 1
     }
     if (batch.length > 0) yield batch
@@ -120,8 +78,8 @@ async function* lineBatches<T>(
   if (bytes > 0 || oversized) {
     line++
     const { data, oversized: tooLong } = take()
-    const made = item(data, line, tooLong, true)
-    if (made !== null) yield [made]
+    const item = wanted && !wanted(line) ? null : lineItem(data, line, tooLong, true)
+    if (item) yield [item]
   }
 }
 

@@ -32,29 +32,8 @@ const RECORDS_PER_BATCH = 1024
  * RECORDS_PER_BATCH.
  */
 export async function* readRowBatches(source: ByteSource, options: RowSource): AsyncGenerator<RowItem[]> {
-  const rowItem = rowItemOf(options)
-  if (options.format === 'jsonl') {
-    for await (const batch of readJsonlBatches(source)) yield batch.map(rowItem)
-    return
-  }
-  let batch: RowItem[] = []
-  for await (const item of readRecords(source, options.format)) {
-    batch.push(rowItem(item))
-    if (batch.length === RECORDS_PER_BATCH) {
-      yield batch
-      batch = []
-    }
-  }
-  if (batch.length > 0) yield batch
-}
-
-/**
- * The row item of a record item, for a file read with `options`: the texts, provenance and content hash of a
- * record, or the error that keeps it from being a row. For callers that read records themselves.
- */
-export function rowItemOf(options: RowSource): (item: RecordItem) => RowItem {
   const provenanceOf = provenanceResolver(options.provenance, options.file)
-  return (item: RecordItem): RowItem => {
+  const rowItem = (item: RecordItem): RowItem => {
     if (item.kind === 'fatal') return { kind: 'error', reason: item.reason, fatal: true }
     if (item.kind === 'error') return { kind: 'error', line: item.line, reason: item.reason, fatal: false }
     const text = extractText(item.record, options.fields)
@@ -71,6 +50,19 @@ export function rowItemOf(options: RowSource): (item: RecordItem) => RowItem {
       }
     }
   }
+  if (options.format === 'jsonl') {
+    for await (const batch of readJsonlBatches(source)) yield batch.map(rowItem)
+    return
+  }
+  let batch: RowItem[] = []
+  for await (const item of readRecords(source, options.format)) {
+    batch.push(rowItem(item))
+    if (batch.length === RECORDS_PER_BATCH) {
+      yield batch
+      batch = []
+    }
+  }
+  if (batch.length > 0) yield batch
 }
 
 /**
