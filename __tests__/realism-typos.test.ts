@@ -1,5 +1,6 @@
 import { describe, expect, it, jest } from '@jest/globals'
-import { englishDictionary, likelyTypos } from '../src/analysis/realism/typos.js'
+import { englishDictionary, isProseWord, likelyTypos } from '../src/analysis/realism/typos.js'
+import { mulberry32 } from '../src/analysis/random.js'
 
 describe('englishDictionary', () => {
   it('loads the word list through createRequire under Jest ESM, once', () => {
@@ -102,5 +103,30 @@ describe('likelyTypos', () => {
     expect(likelyTypos('   \n\t ')).toEqual([])
     expect(likelyTypos('```unclosed fence teh')).toEqual([])
     expect(likelyTypos('\u0000\uFFFF🙂🙂 -- ... !!!')).toEqual([])
+  })
+})
+
+describe('isProseWord', () => {
+  it('accepts what letters joined by single hyphens or apostrophes spell, and nothing else', () => {
+    // The pattern it replaces, on short strings over letters (Latin, accented, CJK, astral), joiners and others.
+    const pattern = /^[\p{L}]+(?:[-'’][\p{L}]+)*$/u
+    const alphabet = ['a', 'Z', 'é', '漢', '𝒜', '-', "'", '’', '1', '_', '.', ' ', '\ud800']
+    const random = mulberry32(11)
+    let accepted = 0
+    for (let i = 0; i < 20_000; i++) {
+      let text = ''
+      const length = Math.floor(random() * 7)
+      for (let j = 0; j < length; j++) text += alphabet[Math.floor(random() * alphabet.length)]
+      expect([text, isProseWord(text)]).toEqual([text, pattern.test(text)])
+      if (pattern.test(text)) accepted++
+    }
+    expect(accepted).toBeGreaterThan(1000)
+  })
+
+  it('answers for a chunk of ten million letters with no space, where the pattern overflowed the stack', () => {
+    const chunk = '漢字'.repeat(5_000_000)
+    expect(() => /^[\p{L}]+(?:[-'’][\p{L}]+)*$/u.test(chunk)).toThrow(/call stack/)
+    expect(isProseWord(chunk)).toBe(true)
+    expect(likelyTypos(`${chunk} teh`)).toEqual(['teh'])
   })
 })

@@ -158,8 +158,18 @@ const CODE_LINE =
   /^(?:\t| {4})|[{};]\s*$|[\p{L}\p{N}_]\(|[=!<>]=|=>|->|&&|\|\||^\s*(?:#include|import |from \S+ import |class \w+\s*[:({])|\w\s*=\s*\S/u
 /** Punctuation a prose word may carry at either end: quotes, brackets, sentence marks, emphasis. */
 const EDGE_PUNCTUATION: ReadonlySet<string> = new Set('"\'“”‘’«»()[]{}<>*_,.;:!?…-')
-/** A plain prose word: letters, optionally hyphenated or with an apostrophe. Anything else is not prose. */
-const PROSE_WORD = /^[\p{L}]+(?:[-'’][\p{L}]+)*$/u
+/**
+ * A plain prose word is letters, optionally joined by hyphens or apostrophes: no other character, no joiner at
+ * either end, no two joiners in a row. Two searches without nested repetition rather than one pattern
+ * (`^\p{L}+(?:[-'’]\p{L}+)*$`): on a chunk of some millions of non-Latin letters with no space, that pattern ran
+ * out of V8's backtracking stack and the error stopped the whole check.
+ */
+const NOT_WORD_CHARACTER = /[^\p{L}\-'’]/u
+const STRAY_JOINER = /^[-'’]|[-'’]$|[-'’]{2}/u
+
+export function isProseWord(chunk: string): boolean {
+  return chunk !== '' && !NOT_WORD_CHARACTER.test(chunk) && !STRAY_JOINER.test(chunk)
+}
 const POSSESSIVE = /['’]s$/u
 
 /**
@@ -214,7 +224,7 @@ function proseWords(text: string): string[] {
   const words: string[] = []
   for (const chunk of prose.split(/\s+/u)) {
     const core = trimEdges(chunk).replace(POSSESSIVE, '')
-    if (core === '' || !PROSE_WORD.test(core)) continue
+    if (!isProseWord(core)) continue
     for (const part of core.split('-')) {
       // Other apostrophes mark a contraction the writer spelt out (can't, I've): nothing to check.
       if (!/['’]/u.test(part)) words.push(part)
