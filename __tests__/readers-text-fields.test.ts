@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { extractText, valueAtPath } from '../src/readers/text-fields.js'
+import { extractText, MAX_TEXT_CHARS, valueAtPath } from '../src/readers/text-fields.js'
 
 describe('extractText without configured fields', () => {
   it('takes the user turns of an OpenAI chat as input and leaves the system turn out', () => {
@@ -249,5 +249,29 @@ describe('extractText with configured fields', () => {
     expect(valueAtPath(record, 'turns.x.text')).toBeUndefined()
     expect(valueAtPath(record, 'meta.prompt.length')).toBeUndefined()
     expect(valueAtPath({ 'a.b': 1, a: { b: 2 } }, 'a.b')).toBe(1)
+  })
+})
+
+describe('extractText on very long texts', () => {
+  it('gives each side its first MAX_TEXT_CHARS characters, and shorter texts whole', () => {
+    const long = 'ab'.repeat(MAX_TEXT_CHARS)
+    const result = extractText({ prompt: long, response: `x${long}` })
+    expect(result).toEqual({
+      ok: true,
+      input: long.slice(0, MAX_TEXT_CHARS),
+      output: `x${long}`.slice(0, MAX_TEXT_CHARS),
+      layout: 'prompt-response'
+    })
+    const short = extractText({ prompt: 'a'.repeat(MAX_TEXT_CHARS), response: 'ok' })
+    expect(short.ok && short.input.length).toBe(MAX_TEXT_CHARS)
+  })
+
+  it('never cuts a surrogate pair in half', () => {
+    // An astral character (two code units) straddling the limit is left out whole.
+    const text = `${'a'.repeat(MAX_TEXT_CHARS - 1)}𝒜 and more`
+    const result = extractText({ text })
+    expect(result.ok && result.input).toBe('a'.repeat(MAX_TEXT_CHARS - 1))
+    const after = extractText({ text: `${'a'.repeat(MAX_TEXT_CHARS - 2)}𝒜 and more` })
+    expect(after.ok && after.input).toBe(`${'a'.repeat(MAX_TEXT_CHARS - 2)}𝒜`)
   })
 })
