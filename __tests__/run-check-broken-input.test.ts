@@ -78,6 +78,9 @@ beforeAll(async () => {
     'data/large-line.jsonl',
     lines(row(`big ${'word '.repeat(LARGE_LINE_BYTES / 5)}`), ...good(2, 'small'))
   )
+  // Six million Chinese characters with no space (18 MB): past the 1,000,000 characters a text is analysed on,
+  // and long enough that the prose-word pattern once overflowed V8's backtracking stack and stopped the check.
+  r.write('data/large-cjk.jsonl', lines(row('漢字'.repeat(3_000_000)), ...good(2, 'small-cjk')))
   r.write('data/binary.jsonl', Buffer.from([0x7b, 0x00, 0x01, 0x02, 0x89, 0x50, 0x4e, 0x47, 0x00, 0xff]))
   r.write('data/empty.jsonl', '')
   r.write('data/blank.jsonl', '\n  \n\t\n\n')
@@ -220,8 +223,13 @@ describe('a pull request full of broken datasets', () => {
     expect(findingsOf('data/corrupt.parquet')[0]?.message).toMatch(/^corrupt Parquet file/)
   })
 
-  it('reads CRLF, U+2028/U+2029 inside strings and an 8 MB line as ordinary rows', () => {
-    for (const name of ['data/crlf.jsonl', 'data/separators.jsonl', 'data/large-line.jsonl']) {
+  it('reads CRLF, U+2028/U+2029 inside strings, an 8 MB line and an 18 MB line of Chinese as ordinary rows', () => {
+    for (const name of [
+      'data/crlf.jsonl',
+      'data/separators.jsonl',
+      'data/large-line.jsonl',
+      'data/large-cjk.jsonl'
+    ]) {
       expect(findingsOf(name)).toEqual([])
       expect(dataset(name).head).toMatchObject({ rows: 3, invalidRows: 0 })
     }
