@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { contentHash } from '../src/readers/content-hash.js'
+import { contentHash, MAX_NESTING } from '../src/readers/content-hash.js'
 
 /**
  * The oracle: JSON with object keys sorted at every depth (what the content string used to be). Two records
@@ -95,5 +95,26 @@ describe('contentHash', () => {
       }),
       { numRuns: 500 }
     )
+  })
+})
+
+describe('contentHash on deep nesting', () => {
+  const nested = (levels: number): unknown => {
+    let value: unknown = 'leaf'
+    for (let i = 0; i < levels; i++) value = i % 2 ? { a: value } : [value]
+    return value
+  }
+
+  it('hashes up to MAX_NESTING levels of arrays and objects, and answers null past them', () => {
+    expect(typeof contentHash(nested(MAX_NESTING))).toBe('number')
+    expect(contentHash(nested(MAX_NESTING))).not.toBe(contentHash(nested(MAX_NESTING - 1)))
+    expect(contentHash(nested(MAX_NESTING + 1))).toBeNull()
+  })
+
+  it('answers null, without a stack overflow, for 100,000 levels that JSON.parse reads', () => {
+    const value: unknown = JSON.parse(`${'['.repeat(100_000)}${']'.repeat(100_000)}`)
+    expect(contentHash(value)).toBeNull()
+    // And the next record is hashed from a clean start.
+    expect(contentHash({ prompt: 'x' })).toBe(contentHash(JSON.parse('{"prompt":"x"}')))
   })
 })

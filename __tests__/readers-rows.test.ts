@@ -138,3 +138,16 @@ describe('readRows', () => {
     expect(jsonlBatches.flat().every(item => item.kind === 'row')).toBe(true)
   })
 })
+
+describe('readRows on deeply nested records', () => {
+  it('reports a record nested past MAX_NESTING as a bad row at its line, and reads the rows around it', async () => {
+    const deep = `{"prompt": "deep", "meta": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`
+    const text = [JSON.stringify({ prompt: 'before' }), deep, JSON.stringify({ prompt: 'after' })].join('\n')
+    const items = await collect(readRows(oneChunk(utf8(text)), { file: 'd.jsonl', format: 'jsonl' }))
+    expect(items.map(item => (item.kind === 'row' ? item.row.input : item))).toEqual([
+      'before',
+      { kind: 'error', line: 2, reason: 'arrays and objects nested deeper than 1000 levels', fatal: false },
+      'after'
+    ])
+  })
+})

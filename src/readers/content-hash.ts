@@ -69,7 +69,17 @@ function feedNumber(value: number): void {
   feed(floatWords[1]!)
 }
 
-function feedValue(value: unknown): void {
+/**
+ * Deepest nesting of arrays and objects a record may have. The walk below recurses once per level, and a line of
+ * 100,000 nested brackets (which JSON.parse reads) overflowed the stack and stopped the whole check; training
+ * records nest a few levels.
+ */
+export const MAX_NESTING = 1000
+
+/** Thrown inside the walk when a record nests deeper than MAX_NESTING; contentHash answers null. */
+const TOO_DEEP = new Error('nested too deep')
+
+function feedValue(value: unknown, depth: number): void {
   switch (typeof value) {
     case 'string':
       feedString(value)
@@ -101,9 +111,10 @@ function feedValue(value: unknown): void {
     feed(NULL)
     return
   }
+  if (depth === MAX_NESTING) throw TOO_DEEP
   if (Array.isArray(value)) {
     feed(ARRAY)
-    for (let i = 0; i < value.length; i++) feedValue(value[i])
+    for (let i = 0; i < value.length; i++) feedValue(value[i], depth + 1)
     feed(END)
     return
   }
@@ -121,15 +132,23 @@ function feedValue(value: unknown): void {
     // A key whose value is undefined is left out, as JSON.stringify leaves it out.
     if (item === undefined) continue
     feedString(key)
-    feedValue(item)
+    feedValue(item, depth + 1)
   }
   feed(END)
 }
 
-/** A 53-bit hash of a parsed record, equal for equal records whatever their key order. */
-export function contentHash(record: unknown): number {
+/**
+ * A 53-bit hash of a parsed record, equal for equal records whatever their key order; null when arrays and
+ * objects nest deeper than MAX_NESTING levels.
+ */
+export function contentHash(record: unknown): number | null {
   h1 = 0x9e3779b1
   h2 = 0x85ebca6b
-  feedValue(record)
+  try {
+    feedValue(record, 0)
+  } catch (error) {
+    if (error === TOO_DEEP) return null
+    throw error
+  }
   return final53(h1, h2)
 }

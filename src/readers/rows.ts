@@ -3,7 +3,7 @@
 
 import type { FieldsConfig, ProvenanceConfig } from '../config/types.js'
 import type { DataFormat, Row } from '../types.js'
-import { contentHash } from './content-hash.js'
+import { contentHash, MAX_NESTING } from './content-hash.js'
 import { readJsonl, readJsonlBatches } from './jsonl.js'
 import { provenanceResolver } from './provenance.js'
 import { readRecords, type ByteSource, type RecordItem } from './records.js'
@@ -38,6 +38,15 @@ export async function* readRowBatches(source: ByteSource, options: RowSource): A
     if (item.kind === 'error') return { kind: 'error', line: item.line, reason: item.reason, fatal: false }
     const text = extractText(item.record, options.fields)
     if (!text.ok) return { kind: 'error', line: item.line, reason: text.reason, fatal: false }
+    const hash = contentHash(item.record)
+    if (hash === null) {
+      return {
+        kind: 'error',
+        line: item.line,
+        reason: `arrays and objects nested deeper than ${MAX_NESTING} levels`,
+        fatal: false
+      }
+    }
     return {
       kind: 'row',
       row: {
@@ -46,7 +55,7 @@ export async function* readRowBatches(source: ByteSource, options: RowSource): A
         input: text.input,
         output: text.output,
         provenance: provenanceOf(item.record),
-        contentHash: contentHash(item.record)
+        contentHash: hash
       }
     }
   }
