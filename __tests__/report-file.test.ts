@@ -1,7 +1,12 @@
 // The publish mode's input is written by a run of the pull request's code: it must be a Report or nothing.
 
 import { describe, expect, it } from '@jest/globals'
-import { parseReportFile, REPORT_FILE_MAX_BYTES, ReportFileError } from '../src/report/report-file.js'
+import {
+  parseReportFile,
+  REPORT_FILE_MAX_BYTES,
+  reportFileText,
+  ReportFileError
+} from '../src/report/report-file.js'
 import type { Report } from '../src/types.js'
 import { buildDataset, buildFinding, buildReport, buildSide } from './helpers/report-builder.js'
 
@@ -80,5 +85,30 @@ describe('parseReportFile', () => {
     const long = buildReport({ verdict: { headline: 'x'.repeat(10_001) } })
     expect(rejection(text(long))).toMatch(/\/verdict\/headline must NOT have more than 10000 characters/)
     expect(rejection(' '.repeat(REPORT_FILE_MAX_BYTES + 1))).toMatch(/larger than/)
+  })
+})
+
+describe('reportFileText', () => {
+  it('writes every string well-formed: a lone surrogate becomes U+FFFD, a pair stays', () => {
+    const report = buildReport({
+      datasets: [
+        buildDataset('data/\ud800odd.jsonl', {
+          findings: [
+            buildFinding({ message: 'pair 𐀀, lone high \ud800, lone low \udfff, reversed \udc00\ud800' })
+          ]
+        })
+      ]
+    })
+    const written = reportFileText(report)
+    expect(written.endsWith('}\n')).toBe(true)
+    // JSON.stringify alone writes the lone halves as escapes, which strict parsers refuse.
+    expect(JSON.stringify(report)).toMatch(/\\ud800/)
+    expect(written).not.toMatch(/\\u[dD][89a-fA-F]/)
+    const read = JSON.parse(written) as Report
+    expect(read.datasets[0]!.name).toBe('data/\ufffdodd.jsonl')
+    expect(read.datasets[0]!.findings[0]!.message).toBe(
+      'pair 𐀀, lone high \ufffd, lone low \ufffd, reversed \ufffd\ufffd'
+    )
+    expect(parseReportFile(written).datasets[0]!.name).toBe('data/\ufffdodd.jsonl')
   })
 })

@@ -9,6 +9,7 @@ import { DEFAULT_CONFIG_PATH } from './config/defaults.js'
 import { ConfigError, loadConfig } from './config/load-config.js'
 import { repoRoot } from './git/repo-root.js'
 import { renderMarkdown } from './report/markdown.js'
+import { reportFileText } from './report/report-file.js'
 import { renderTerminal } from './report/terminal.js'
 import { analyseRun, PartialMerge, runCheck } from './run-check.js'
 import { parseShard, SHARD_FORMAT } from './shard-spec.js'
@@ -155,7 +156,7 @@ export async function cli(argv: string[], io: CliIo): Promise<number> {
       report = await runCheck(options)
     }
 
-    if (values.json) await writeOutput(resolve(io.cwd, values.json), `${JSON.stringify(report, null, 2)}\n`)
+    if (values.json) await writeOutput(resolve(io.cwd, values.json), reportFileText(report))
     if (values.markdown) await writeOutput(resolve(io.cwd, values.markdown), renderMarkdown(report))
     const color = values['no-color'] ? false : (values.color ?? io.isTty)
     io.stdout(renderTerminal(report, { color }))

@@ -37,7 +37,12 @@ import { checkOutput, failedRunOutput } from './report/check-output.js'
 import { plainText } from './report/escape.js'
 import { blobLineUrl, workflowRunUrl } from './report/links.js'
 import { COMMENT_MAX_BYTES, renderMarkdown, SUMMARY_MAX_BYTES } from './report/markdown.js'
-import { parseReportFile, REPORT_FILE_MAX_BYTES, ReportFileError } from './report/report-file.js'
+import {
+  parseReportFile,
+  REPORT_FILE_MAX_BYTES,
+  reportFileText,
+  ReportFileError
+} from './report/report-file.js'
 import type { Shard } from './analysis/dataset-analysis.js'
 import { analyseRun, PartialMerge, runCheck, type CheckOptions } from './run-check.js'
 import { readPartial, writePartial } from './state/partial-file.js'
@@ -387,7 +392,7 @@ function reportFileName(checkName: string): string {
 async function writeReportJson(report: Report, checkName: string): Promise<string> {
   const path = resolve(process.env.RUNNER_TEMP || tmpdir(), reportFileName(checkName))
   await mkdir(dirname(path), { recursive: true })
-  await writeFile(path, `${JSON.stringify(report, null, 2)}\n`)
+  await writeFile(path, reportFileText(report))
   return path
 }
 

@@ -250,6 +250,29 @@ function problem(error: ErrorObject): string {
 }
 
 /**
+ * A lone surrogate (half of a UTF-16 pair, which a dataset's JSON can hold as an escape), or a pair's halves
+ * in the wrong order.
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
+const REPLACEMENT_CHARACTER = '\uFFFD'
+
+/**
+ * The text of a report file (`--json`, the action's report-file output): indented JSON with every string made
+ * well-formed, a lone surrogate replaced by U+FFFD. Example texts come from the dataset, and JSON.stringify
+ * writes a lone surrogate as an escape that strict parsers (jq, serde_json) refuse, so one odd row made the
+ * whole file unreadable to them.
+ */
+export function reportFileText(report: Report): string {
+  const json = JSON.stringify(
+    report,
+    (_, value: unknown) =>
+      typeof value === 'string' ? value.replace(LONE_SURROGATE, REPLACEMENT_CHARACTER) : value,
+    2
+  )
+  return `${json}\n`
+}
+
+/**
  * A report file's contents as a Report, or a ReportFileError that says what is wrong. The text must be JSON,
  * within REPORT_FILE_MAX_BYTES, and match the shape of a Report within its caps.
  */
