@@ -158,19 +158,6 @@ describe('BlobStore', () => {
     await expect(bytesOf(store.read(tree))).rejects.toThrow(/is a tree, not a blob/)
     await expect(bytesOf(store.read(`${sha.small}\n${sha.big}`))).rejects.toThrow(/Invalid git revision/)
   })
-
-  it('peeks at the first bytes without disturbing an open stream', async () => {
-    const open = store.read(sha.medium!)[Symbol.asyncIterator]()
-    const first = await open.next()
-    expect(Buffer.from(await store.peek(sha.big!, 100))).toEqual(content.big!.subarray(0, 100))
-    expect(Buffer.from(await store.peek(sha.small!, 1024))).toEqual(content.small)
-    expect(Buffer.from(await store.peek(sha.empty!, 10))).toEqual(Buffer.alloc(0))
-    await expect(store.peek('f'.repeat(40), 10)).rejects.toBeInstanceOf(GitError)
-    const rest: Uint8Array[] = [first.value as Uint8Array]
-    for (let next = await open.next(); next.done !== true; next = await open.next()) rest.push(next.value)
-    expect(fingerprint(Buffer.concat(rest))).toBe(fingerprint(content.medium!))
-    expect(await bytesOf(store.read(sha.big!))).toHaveLength(BIG_BYTES)
-  })
 })
 
 describe('BlobStore.close', () => {
@@ -193,7 +180,6 @@ describe('BlobStore.close', () => {
     expect(catFileChildren()).toEqual([])
     await expect(reading.next()).rejects.toThrow(/abandoned/)
     await expect(bytesOf(store.read(big))).rejects.toThrow(/closed/)
-    await expect(store.peek(big, 10)).rejects.toThrow(/closed/)
   })
 
   it('closes a store that never read anything', async () => {

@@ -4,14 +4,7 @@
 // pulled from the pipe faster than the consumer asks: a 1 GB blob waits in git, not in memory.
 
 import type { Readable } from 'node:stream'
-import {
-  checkedRevision,
-  gitExit,
-  gitStream,
-  GitError,
-  spawnGitConversation,
-  stderrCollector
-} from './run-git.js'
+import { checkedRevision, gitExit, GitError, spawnGitConversation, stderrCollector } from './run-git.js'
 
 const BATCH_ARGS = ['cat-file', '--batch'] as const
 
@@ -122,26 +115,6 @@ export class BlobStore {
    */
   read(blob: string): AsyncIterable<Uint8Array> {
     return this.blobChunks(blob)
-  }
-
-  /** The first n bytes (for sniffing LFS pointers and binary files), without consuming a read. */
-  async peek(blob: string, n: number): Promise<Uint8Array> {
-    // A separate short-lived git, so the batch stream (possibly mid-blob) is never touched.
-    if (this.closing !== null) throw new Error('BlobStore is closed')
-    const git = gitStream(this.repo, ['cat-file', 'blob', checkedRevision(blob)])
-    const parts: Buffer[] = []
-    let length = 0
-    let enough = false
-    for await (const chunk of git.stdout as AsyncIterable<Buffer>) {
-      parts.push(chunk)
-      length += chunk.length
-      enough = length >= n
-      if (enough) break
-    }
-    // Stopped early, git's exit says nothing; having read to the end, it tells whether the blob exists.
-    if (enough) await git.stop()
-    else await git.done
-    return Buffer.concat(parts).subarray(0, n)
   }
 
   close(): Promise<void> {

@@ -60,11 +60,50 @@ export type BlobContent =
  * points to. `lfs-missing` when the object has not been fetched.
  */
 export async function openBlob(blobs: BlobStore, blob: string): Promise<BlobContent> {
-  const pointer = parseLfsPointer(await blobs.peek(blob, LFS_SNIFF_BYTES))
-  if (!pointer) return { kind: 'bytes', source: blobs.read(blob), lfsOid: null }
+  // The first bytes come through the store's one long-lived git, and are handed back before the rest: a git
+  // started per file to peek at them took about 13 ms each, most of a check of 300 files of 20 rows.
+  const chunks = blobs.read(blob)[Symbol.asyncIterator]()
+  const head: Uint8Array[] = []
+  let length = 0
+  let ended = false
+  while (length < LFS_SNIFF_BYTES) {
+    const next = await chunks.next()
+    if (next.done === true) {
+      ended = true
+      break
+    }
+    head.push(next.value)
+    length += next.value.length
+  }
+  const prefix = head.length === 1 ? head[0]! : Buffer.concat(head)
+  const pointer = parseLfsPointer(prefix.subarray(0, LFS_SNIFF_BYTES))
+  if (!pointer) return { kind: 'bytes', source: replay(head, ended ? null : chunks), lfsOid: null }
+  if (!ended) await chunks.return?.()
   const stored = await lfsObjectPath(blobs.repo, pointer.oid)
   if (!stored) return { kind: 'lfs-missing', pointer }
   return { kind: 'bytes', source: readLfsObject(stored), lfsOid: pointer.oid }
+}
+
+/** The chunks already read, then the rest; abandoning it abandons the read underneath. */
+async function* replay(
+  head: Uint8Array[],
+  rest: AsyncIterator<Uint8Array> | null
+): AsyncGenerator<Uint8Array> {
+  let finished = rest === null
+  try {
+    yield* head
+    if (rest === null) return
+    for (;;) {
+      const next = await rest.next()
+      if (next.done === true) {
+        finished = true
+        return
+      }
+      yield next.value
+    }
+  } finally {
+    if (!finished) await rest?.return?.()
+  }
 }
 
 /** The finding's message for an LFS pointer whose object is missing. */
