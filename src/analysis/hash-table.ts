@@ -12,7 +12,8 @@ const EMPTY = -1
  * loss of speed (eight slots share a cache line, so a longer probe mostly stays in the line it started in).
  */
 const MAX_LOAD = 0.75
-const DEFAULT_CAPACITY = 1024
+/** Keys a table is sized for at first: small, as for growable.ts's INITIAL_ENTRIES. */
+const DEFAULT_CAPACITY = 16
 
 /** The smallest power of two that holds `expected` keys under MAX_LOAD. */
 function slotsFor(expected: number): number {

@@ -1,6 +1,7 @@
 // The realism report for two sides of a dataset (usually real and synthetic rows): a bounded sample of each
 // side's row features, compared feature by feature, by vocabulary and by a classifier, and turned into the few
 // sentences a reviewer acts on. DESIGN.md "How far the synthetic rows are from the real ones".
+import { INITIAL_ENTRIES } from '../growable.js'
 import { hash53 } from '../hash.js'
 import { textSnippet } from '../snippet.js'
 import type { RowRef } from '../../types.js'
@@ -180,10 +181,10 @@ export class RealismSample {
   /** A max-heap on (key, file, line): the root is the first row to leave when a smaller key arrives. */
   private readonly heap: PendingRow[] = []
   /**
-   * heap[i].key, beside the heap: most comparisons are settled by the keys, and these 40 KB stay in cache where
+   * heap[i].key, beside the heap: most comparisons are settled by the keys, and these (at most 40 KB) stay in cache where
    * the rows do not (at a million head rows, sift-downs reading the rows' keys took 0.49 s of the main thread).
    */
-  private readonly keys: Float64Array
+  private keys: Float64Array
   private seen = 0
   /** Text held by pending rows of this sample; an upper bound, as another sample may compute a shared row. */
   private pendingChars = 0
@@ -195,7 +196,7 @@ export class RealismSample {
     if (!Number.isInteger(cap) || cap < 1) {
       throw new Error(`the realism sample needs a positive integer cap, got ${cap}`)
     }
-    this.keys = new Float64Array(cap)
+    this.keys = new Float64Array(Math.min(cap, INITIAL_ENTRIES))
   }
 
   add(ref: RowRef, input: string, output: string, key: number): void {
@@ -274,6 +275,12 @@ export class RealismSample {
 
   private insert(row: PendingRow): void {
     if (this.heap.length < this.cap) {
+      if (this.heap.length === this.keys.length) {
+        // Grown as the heap grows: a dataset of a few rows keeps four samples of a few keys.
+        const keys = new Float64Array(Math.min(this.cap, this.keys.length * 2))
+        keys.set(this.keys)
+        this.keys = keys
+      }
       this.heap.push(row)
       this.keys[this.heap.length - 1] = row.key
       this.siftUp(this.heap.length - 1)
