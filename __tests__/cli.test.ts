@@ -134,6 +134,42 @@ describe('dataset-guard check', () => {
   })
 })
 
+describe('dataset-guard check on many files', () => {
+  it('starts a fixed number of git processes, not one or two per file (the built binary, both threads)', () => {
+    const r = tempRepo()
+    repos.push(r)
+    r.write('data/seed.jsonl', `${JSON.stringify({ prompt: 'seed', response: 'ok' })}\n`)
+    r.commit('base')
+    const files = 40
+    for (let f = 0; f < files; f++) {
+      const rows = Array.from({ length: 5 }, (_, i) =>
+        JSON.stringify({ prompt: `file ${f} row ${i}`, response: 'ok' })
+      )
+      r.write(`data/part-${f}.jsonl`, `${rows.join('\n')}\n`)
+    }
+    r.commit('head')
+    const trace = join(r.dir, '..', `git-trace-${process.pid}.txt`)
+    const bin = join(process.cwd(), 'dist', 'cli', 'index.js')
+    const result = spawnSync(
+      process.execPath,
+      [bin, 'check', '--base', 'HEAD~1', '--quiet', '--json', 'r.json'],
+      {
+        cwd: r.dir,
+        env: { ...process.env, GIT_TRACE: trace },
+        encoding: 'utf8'
+      }
+    )
+    expect(result.stderr).toBe('')
+    const report = JSON.parse(readFileSync(join(r.dir, 'r.json'), 'utf8')) as Report
+    expect(report.datasets).toHaveLength(files)
+    const started = readFileSync(trace, 'utf8')
+      .split('\n')
+      .filter(line => line.includes('trace: built-in: git'))
+    // Resolving the commits, the diff, and one `cat-file --batch` per thread (each file was two more before).
+    expect(started.length).toBeLessThan(15)
+  })
+})
+
 describe('version', () => {
   it('matches package.json', () => {
     const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }
