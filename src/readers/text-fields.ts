@@ -28,7 +28,8 @@ type Text = { ok: true; text: string } | { ok: false; reason: string }
  * code point boundary). A row may hold up to 32 MiB (MAX_RECORD_BYTES), and a whole check on one 30 MB row of
  * Chinese text took 18 s and 2.4 GB, of English words 5 s and 670 MB: scans, keys and features cost some tens of
  * bytes per character. A million characters is a long document, well past a prompt or an answer. The row's
- * content hash covers the whole record, so exact duplicates and the diff still see every character.
+ * content hash covers the whole record, so which rows are added, removed or unchanged still depends on every
+ * character; the cascade, from exact inputs to patterns, sees each text's first MAX_TEXT_CHARS.
  */
 export const MAX_TEXT_CHARS = 1_000_000
 
