@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
-import { lshBandHashes } from '../src/analysis/band-hashes.js'
+import { readFileSync } from 'node:fs'
+import { defaultBandHashKernel, lshBandHashes, type BandHashKernel } from '../src/analysis/band-hashes.js'
+import { BAND_HASHES_WASM } from '../src/analysis/band-hashes-wasm.js'
 import { minHashSalts, shingles, writeMinHashSignature } from '../src/analysis/minhash.js'
 import { DEFAULT_PATTERN_PARAMETERS } from '../src/analysis/patterns.js'
 
@@ -18,12 +20,18 @@ function flatSets(count: number): { data: Uint32Array; offsets: Int32Array; sets
   return { data, offsets, sets }
 }
 
-describe('lshBandHashes', () => {
+describe.each<BandHashKernel>(['wasm', 'js'])('lshBandHashes with the %s kernel', kernel => {
   const params = DEFAULT_PATTERN_PARAMETERS
+  const hashesOf = (
+    data: Uint32Array,
+    offsets: Int32Array,
+    p = params,
+    minKeysForHelper = Number.MAX_SAFE_INTEGER
+  ): Uint32Array => lshBandHashes(data, offsets, p, minKeysForHelper, undefined, kernel)
 
   it('folds each band of the MinHash signature into one hash, band-major', () => {
     const { data, offsets, sets } = flatSets(50)
-    const hashes = lshBandHashes(data, offsets, params)
+    const hashes = hashesOf(data, offsets)
     const salts = minHashSalts(params.bands * params.rowsPerBand, params.seed)
     const signature = new Uint32Array(salts.length)
     expect(hashes.length).toBe(params.bands * sets.length)
@@ -55,15 +63,17 @@ describe('lshBandHashes', () => {
       return (h ^ (h >>> 16)) >>> 0
     }
     const { data, offsets, sets } = flatSets(40)
-    // 128 functions (four at a time), 15 and 6 (with functions left over), and 1.
+    // 128 functions (sixteen and four at a time), 20 (sixteen, then four), 15 and 6 (with functions left
+    // over), and 1.
     for (const [bands, rowsPerBand] of [
       [32, 4],
+      [5, 4],
       [5, 3],
       [3, 2],
       [1, 1]
     ] as const) {
       const p = { ...params, bands, rowsPerBand }
-      const hashes = lshBandHashes(data, offsets, p)
+      const hashes = hashesOf(data, offsets, p)
       const salts = minHashSalts(bands * rowsPerBand, p.seed)
       const signature = new Uint32Array(salts.length)
       sets.forEach((set, k) => {
@@ -78,14 +88,54 @@ describe('lshBandHashes', () => {
 
   it('gives the same hashes when a helper thread shares the work', () => {
     const { data, offsets } = flatSets(6000)
-    const alone = lshBandHashes(data, offsets, params, Number.MAX_SAFE_INTEGER)
-    const shared = lshBandHashes(data, offsets, params, 1)
+    const alone = hashesOf(data, offsets)
+    const shared = hashesOf(data, offsets, params, 1)
     expect(Array.from(shared)).toEqual(Array.from(alone))
   })
 
   it('handles no keys and a single key', () => {
-    expect(lshBandHashes(new Uint32Array(0), new Int32Array(1), params).length).toBe(0)
-    const one = lshBandHashes(Uint32Array.of(42), Int32Array.of(0, 1), params, 1)
+    expect(hashesOf(new Uint32Array(0), new Int32Array(1)).length).toBe(0)
+    const one = hashesOf(Uint32Array.of(42), Int32Array.of(0, 1), params, 1)
     expect(one.length).toBe(params.bands)
+  })
+})
+
+describe('the WebAssembly kernel', () => {
+  const params = DEFAULT_PATTERN_PARAMETERS
+
+  it('runs on this Node, so the default is WebAssembly', () => {
+    expect(defaultBandHashKernel()).toBe('wasm')
+  })
+
+  it('gives the hashes of the JavaScript kernel on random shingles, empty sets included', () => {
+    let seed = 12345
+    const random = (): number => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0)
+    const count = 3000
+    const offsets = new Int32Array(count + 1)
+    // Every fifth key has no shingles: its minima stay at 2^32 - 1 in both kernels.
+    for (let k = 0; k < count; k++) offsets[k + 1] = offsets[k]! + (k % 5 === 0 ? 0 : 1 + (random() % 40))
+    const data = new Uint32Array(offsets[count]!).map(() => random())
+    for (const [bands, rowsPerBand] of [
+      [32, 4],
+      [7, 3],
+      [2, 1]
+    ] as const) {
+      const p = { ...params, bands, rowsPerBand }
+      const wasm = lshBandHashes(data, offsets, p, 1, undefined, 'wasm')
+      const js = lshBandHashes(data, offsets, p, Number.MAX_SAFE_INTEGER, undefined, 'js')
+      expect(Buffer.from(wasm.buffer, wasm.byteOffset, wasm.byteLength)).toEqual(
+        Buffer.from(js.buffer, js.byteOffset, js.byteLength)
+      )
+    }
+  })
+
+  it('is the compiled band-hashes.wat (npm run wasm rebuilds it)', async () => {
+    // @ts-expect-error -- a plain JavaScript module of the build scripts, without type declarations
+    const { compileBandHashesWat, bandHashesModuleSource } = await import('../scripts/wasm-compile.mjs')
+    const wat = readFileSync(new URL('../src/analysis/band-hashes.wat', import.meta.url), 'utf8')
+    const bytes: Uint8Array = await compileBandHashesWat(wat)
+    expect(Buffer.from(BAND_HASHES_WASM, 'base64').equals(Buffer.from(bytes))).toBe(true)
+    const committed = readFileSync(new URL('../src/analysis/band-hashes-wasm.ts', import.meta.url), 'utf8')
+    expect(committed).toBe(bandHashesModuleSource(bytes))
   })
 })
