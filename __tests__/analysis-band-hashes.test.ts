@@ -1,6 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
-import { defaultBandHashKernel, lshBandHashes, type BandHashKernel } from '../src/analysis/band-hashes.js'
+import {
+  defaultBandHashKernel,
+  lshBandHashes,
+  shingleSpace,
+  type BandHashKernel
+} from '../src/analysis/band-hashes.js'
 import { BAND_HASHES_WASM } from '../src/analysis/band-hashes-wasm.js'
 import { minHashSalts, shingles, writeMinHashSignature } from '../src/analysis/minhash.js'
 import { DEFAULT_PATTERN_PARAMETERS } from '../src/analysis/patterns.js'
@@ -138,4 +143,30 @@ describe('the WebAssembly kernel', () => {
     const committed = readFileSync(new URL('../src/analysis/band-hashes-wasm.ts', import.meta.url), 'utf8')
     expect(committed).toBe(bandHashesModuleSource(bytes))
   })
+})
+
+describe('shingleSpace', () => {
+  const params = DEFAULT_PATTERN_PARAMETERS
+
+  it.each<BandHashKernel>(['wasm', 'js'])(
+    'gives the hashes of copied sets to sets written in place (%s kernel)',
+    kernel => {
+      const { data, offsets } = flatSets(700)
+      const space = shingleSpace(offsets.length - 1, data.length + 50, params, kernel)
+      space.offsets.set(offsets)
+      space.data.set(data)
+      const inPlace = lshBandHashes(
+        space.data.subarray(0, data.length),
+        space.offsets,
+        params,
+        1,
+        undefined,
+        kernel
+      )
+      const copied = lshBandHashes(data, offsets, params, 1, undefined, kernel)
+      expect(Array.from(inPlace)).toEqual(Array.from(copied))
+      // Written in place, the hashes lie in the same memory as the sets: nothing was copied.
+      expect(inPlace.buffer === space.data.buffer).toBe(kernel === 'wasm')
+    }
+  )
 })

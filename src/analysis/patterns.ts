@@ -1,5 +1,5 @@
 import type { PatternParameters } from '../config/types.js'
-import { lshBandHashes } from './band-hashes.js'
+import { lshBandHashes, shingleSpace } from './band-hashes.js'
 import { jaccardAtLeast, shingleBound, writeShingles } from './minhash.js'
 import { hash32OfSlice } from './hash.js'
 import { isWordTokenAt } from './text-keys.js'
@@ -48,7 +48,7 @@ const RADIX_PASSES_PER_WORD = 3
 export function clusterPatterns(keys: readonly string[], params: PatternParameters): Int32Array {
   validateParameters(params)
   const count = keys.length
-  const sets = shingleSets(keys, params.shingleSize)
+  const sets = shingleSets(keys, params)
   const components = new UnionFind(count)
   // Word swaps are joined while the helper thread starts on the signatures. Joins only ever follow verified
   // pairs and swaps, and every verified pair of a bucket ends in one pattern whatever is joined before, so the
@@ -161,15 +161,15 @@ interface ShingleSets {
   offsets: Int32Array
 }
 
-function shingleSets(keys: readonly string[], size: number): ShingleSets {
-  // Sized once, in shared memory, for the most shingles the keys can have (a key of t tokens has at most
-  // t - size + 1, and at least one): the signature helper thread reads it without a copy, and no buffer is
+function shingleSets(keys: readonly string[], params: PatternParameters): ShingleSets {
+  // Sized once, where the band-hash kernel reads them (shingleSpace), for the most shingles the keys can have (a
+  // key of t tokens has at most t - size + 1, and at least one): neither thread reads a copy, and no buffer is
   // grown and copied. Growing it took three buffers at once (old, doubled and shared), some 150 MB for the 9.8M
   // shingles of the 1M-row benchmark. Repeated shingles within a key leave a little of it unused.
+  const size = params.shingleSize
   let bound = 0
   for (const key of keys) bound += shingleBound(key, size)
-  const data = new Uint32Array(new SharedArrayBuffer(Math.max(1, bound) * Uint32Array.BYTES_PER_ELEMENT))
-  const offsets = new Int32Array(keys.length + 1)
+  const { data, offsets } = shingleSpace(keys.length, bound, params)
   let used = 0
   for (let i = 0; i < keys.length; i++) {
     used += writeShingles(keys[i]!, size, data, used)
