@@ -1,10 +1,11 @@
 // The pipeline on real git repositories built in temporary folders: what a user gets from
 // `dataset-guard check` for added, removed, moved, renamed, edited and deleted dataset files.
 
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { afterEach, describe, expect, it, jest } from '@jest/globals'
 import { createHash } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { DatasetAnalysis } from '../src/analysis/dataset-analysis.js'
 import { defaultConfig, parseConfig } from '../src/config/load-config.js'
 import { runCheck } from '../src/run-check.js'
 import type { DatasetReport, Report } from '../src/types.js'
@@ -214,6 +215,31 @@ describe('runCheck on a git repository', () => {
       expect.objectContaining({ kind: 'invalid-row', file: 'train.jsonl', line: 4, side: 'head' })
     ])
     expect(report.verdict.results.find(x => x.rule === 'max-invalid-rows')?.outcome).toBe('fail')
+  })
+
+  it('names the row when the analysis itself fails on it', async () => {
+    const r = repo()
+    r.write('train.jsonl', jsonl(human(0, 3)))
+    const base = r.commit('base')
+    r.write('train.jsonl', jsonl(human(0, 6)))
+    const head = r.commit('head')
+    // A fault planted in the analysis: adding the head row on line 5 throws.
+    const addHead = DatasetAnalysis.prototype.addHead
+    const spy = jest.spyOn(DatasetAnalysis.prototype, 'addHead').mockImplementation(function (
+      this: DatasetAnalysis,
+      row,
+      digest
+    ) {
+      if (row.line === 5) throw new RangeError('planted fault')
+      return addHead.call(this, row, digest)
+    })
+    try {
+      await expect(runCheck({ repo: r.dir, base, head, config: defaultConfig() })).rejects.toThrow(
+        /^train\.jsonl:5 \(head\): the analysis failed on this row: planted fault\. This is a bug/
+      )
+    } finally {
+      spy.mockRestore()
+    }
   })
 
   it('leaves out changed JSON files that hold no rows, and reports LFS pointers with the fix', async () => {

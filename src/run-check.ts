@@ -523,10 +523,20 @@ async function readFile(
   for await (const batch of thread ? thread.read(job) : readBatchesOnThisThread(blobs, job)) {
     for (const item of batch) {
       if (item.kind === 'row') {
-        if (side === 'base') analysis.addBase(item.row, item.digest)
-        else {
-          const added = analysis.addHead(item.row, item.digest)
-          if (added && leakage) leakage.check(item.row, added, added.ordinal)
+        try {
+          if (side === 'base') analysis.addBase(item.row, item.digest)
+          else {
+            const added = analysis.addHead(item.row, item.digest)
+            if (added && leakage) leakage.check(item.row, added, added.ordinal)
+          }
+        } catch (error) {
+          // A fault of the analysis, not of the row (a row that cannot be read is a finding): the counts may be
+          // half updated, so the check stops, but it says which row to look at.
+          throw new Error(
+            `${file.path}:${item.row.line} (${side}): the analysis failed on this row: ${error instanceof Error ? error.message : String(error)}. ` +
+              'This is a bug in dataset-guard; please report it, with the row if you can share it.',
+            { cause: error }
+          )
         }
         if (++rows % PROGRESS_EVERY_ROWS === 0) log(`  ${file.path}: ${rows.toLocaleString('en-US')} rows`)
       } else if (item.kind === 'error') {
