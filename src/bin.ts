@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 import { cli } from './cli.js'
 import { isRowWorker, runRowWorker } from './readers/row-stream.js'
+import { limitYoungGeneration } from './young-generation.js'
+
+limitYoungGeneration()
 
 // Started as a reading thread (see readers/row-stream.ts), the same bundle reads rows instead.
 if (isRowWorker()) {

@@ -2,6 +2,8 @@
 // reading thread (see readers/row-stream.ts), the same bundle reads rows instead.
 import { run } from './main.js'
 import { isRowWorker, runRowWorker } from './readers/row-stream.js'
+import { limitYoungGeneration } from './young-generation.js'
 
+limitYoungGeneration()
 if (isRowWorker()) await runRowWorker()
 else await run()
