@@ -134,6 +134,24 @@ describe('the WebAssembly kernel', () => {
     }
   })
 
+  it('runs the JavaScript kernel on the same memory where the module cannot be instantiated', () => {
+    const { data, offsets } = flatSets(3000)
+    const expected = lshBandHashes(data, offsets, params, Number.MAX_SAFE_INTEGER, undefined, 'js')
+    const instance = WebAssembly.Instance
+    // This thread cannot instantiate it; a helper thread, when there is one, still can.
+    ;(WebAssembly as { Instance: unknown }).Instance = function () {
+      throw new Error('instantiation refused')
+    }
+    try {
+      for (const minKeysForHelper of [Number.MAX_SAFE_INTEGER, 1]) {
+        const hashes = lshBandHashes(data, offsets, params, minKeysForHelper, undefined, 'wasm')
+        expect(Array.from(hashes)).toEqual(Array.from(expected))
+      }
+    } finally {
+      ;(WebAssembly as { Instance: unknown }).Instance = instance
+    }
+  })
+
   it('is the compiled band-hashes.wat (npm run wasm rebuilds it)', async () => {
     // @ts-expect-error -- a plain JavaScript module of the build scripts, without type declarations
     const { compileBandHashesWat, bandHashesModuleSource } = await import('../scripts/wasm-compile.mjs')

@@ -150,7 +150,8 @@ interface BandHashJob {
 
 /**
  * A function computing the band hashes of keys first .. last - 1 on the calling thread (0: main, 1: helper).
- * Self-contained like bandHashKeys, which it is given, as the helper runs its source text too.
+ * Self-contained like bandHashKeys, which it is given, as the helper runs its source text too. Where the
+ * WebAssembly module cannot be instantiated, the JavaScript kernel runs on the same memory: the same numbers.
  */
 function blockRunner(
   job: BandHashJob,
@@ -158,27 +159,39 @@ function blockRunner(
   jsKernel: typeof bandHashKeys
 ): (first: number, last: number) => void {
   const { count, bands, rowsPerBand, functions } = job
+  let arrays = job.js
   if (job.wasm) {
     const { module, memory, at } = job.wasm
-    const instance = new WebAssembly.Instance(module, { env: { memory } })
-    const bandHashes = instance.exports.bandHashes as (...args: number[]) => void
-    const signature = at.signatures[thread]
-    return (first, last) =>
-      bandHashes(
-        at.salts,
-        functions,
-        at.offsets,
-        at.data,
-        at.out,
-        count,
-        bands,
-        rowsPerBand,
-        first,
-        last,
-        signature
-      )
+    try {
+      const instance = new WebAssembly.Instance(module, { env: { memory } })
+      const bandHashes = instance.exports.bandHashes as (...args: number[]) => void
+      const signature = at.signatures[thread]
+      return (first, last) =>
+        bandHashes(
+          at.salts,
+          functions,
+          at.offsets,
+          at.data,
+          at.out,
+          count,
+          bands,
+          rowsPerBand,
+          first,
+          last,
+          signature
+        )
+    } catch {
+      const buffer = memory.buffer
+      const offsets = new Int32Array(buffer, at.offsets, count + 1)
+      arrays = {
+        data: new Uint32Array(buffer, at.data, offsets[count]),
+        offsets,
+        salts: new Uint32Array(buffer, at.salts, functions),
+        out: new Uint32Array(buffer, at.out, bands * count)
+      }
+    }
   }
-  const { data, offsets, salts, out } = job.js!
+  const { data, offsets, salts, out } = arrays!
   const signature = new Uint32Array(functions)
   return (first, last) => jsKernel(data, offsets, salts, bands, rowsPerBand, out, first, last, signature)
 }
