@@ -6,6 +6,7 @@ import { hash53 } from '../src/analysis/hash.js'
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { DatasetAnalysis } from '../src/analysis/dataset-analysis.js'
+import { mayOpenAsciiQuote } from '../src/analysis/text-keys.js'
 import { DEFAULT_PATTERNS } from '../src/config/defaults.js'
 import { readRecords } from '../src/readers/records.js'
 import { readRows } from '../src/readers/rows.js'
@@ -243,6 +244,23 @@ function expectInert(escaped: string): void {
   expect(text).not.toMatch(/[@#](?!\u200b)/)
   expect(text).not.toMatch(/:\/\/|www\.|gh-\d/i)
 }
+
+describe('the quote filter of the template scanner', () => {
+  it('answers as the quote pattern does on ASCII text with slot marks', () => {
+    const pattern = /["“„«‹「『]|(?<=^|[\s([{])['‘]/u
+    const characters = fc.constantFrom(
+      ...'ab \'"([{)]}.,\t\n\u000b\f\r_x1'.split(''),
+      ...'\ue001\ue002\ue003\ue004\ue005'.split('')
+    )
+    fc.assert(
+      fc.property(fc.array(characters, { maxLength: 40 }), chars => {
+        const text = chars.join('')
+        expect(mayOpenAsciiQuote(text)).toBe(pattern.test(text))
+      }),
+      { seed: SEED, numRuns: 2000 }
+    )
+  })
+})
 
 describe('escaping', () => {
   it('leaves no tag, mention, reference, autolink, line break or pipe in inline markdown', () => {
