@@ -6,7 +6,8 @@ import { hash53 } from '../src/analysis/hash.js'
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { DatasetAnalysis } from '../src/analysis/dataset-analysis.js'
-import { mayOpenAsciiQuote } from '../src/analysis/text-keys.js'
+import { ProperNounEvidence, nameHash } from '../src/analysis/proper-nouns.js'
+import { SLOT_NAME, mayOpenAsciiQuote, pushFolded } from '../src/analysis/text-keys.js'
 import { DEFAULT_PATTERNS } from '../src/config/defaults.js'
 import { readRecords } from '../src/readers/records.js'
 import { readRows } from '../src/readers/rows.js'
@@ -258,6 +259,54 @@ describe('the quote filter of the template scanner', () => {
         expect(mayOpenAsciiQuote(text)).toBe(pattern.test(text))
       }),
       { seed: SEED, numRuns: 2000 }
+    )
+  })
+})
+
+describe('resolving sentence-start words', () => {
+  it('gives what the pattern-based resolver gave', () => {
+    const evidence = new ProperNounEvidence()
+    // Alice and Bob are names (seen capitalised mid-sentence only), "the" is a plain word, "may" is both.
+    for (const name of ['alice', 'bob', 'may']) evidence.observeName(nameHash(name))
+    evidence.observeKey('the may may may may may may may may may may the', 1)
+    const isProperNoun = (word: string): boolean =>
+      (evidence as unknown as { isProperNoun(word: string): boolean }).isProperNoun(word)
+    const pattern = /(^| )\^([^ ]+)/g
+    const reference = (key: string): string => {
+      if (!key.includes('^')) return key
+      let names = false
+      for (const match of key.matchAll(pattern)) names ||= isProperNoun(match[2] as string)
+      if (!names) return key.replace(pattern, '$1$2')
+      const out: string[] = []
+      for (const token of key.split(' ')) {
+        const word = token.length > 1 && token.startsWith('^') ? token.slice(1) : null
+        pushFolded(out, word === null ? token : isProperNoun(word) ? SLOT_NAME : word)
+      }
+      return out.join(' ')
+    }
+    const token = fc.constantFrom(
+      '^alice',
+      '^Alice',
+      "^bob's",
+      '^the',
+      '^may',
+      'the',
+      'alice',
+      '^',
+      '^^',
+      '^^the',
+      'x^2',
+      '<name>',
+      '<n>',
+      '',
+      'a^'
+    )
+    fc.assert(
+      fc.property(fc.array(token, { maxLength: 12 }), tokens => {
+        const key = tokens.join(' ')
+        expect(evidence.resolveKey(key)).toBe(reference(key))
+      }),
+      { seed: SEED, numRuns: 3000 }
     )
   })
 })
