@@ -13,6 +13,7 @@ import {
   writeShingles
 } from '../src/analysis/minhash.js'
 import { clusterPatterns, DEFAULT_PATTERN_PARAMETERS, SwapMasks } from '../src/analysis/patterns.js'
+import { referenceSwapMasks } from './helpers/swap-masks-reference.js'
 import { ProperNounEvidence } from '../src/analysis/proper-nouns.js'
 import { templateScan } from '../src/analysis/text-keys.js'
 import { UnionFind } from '../src/analysis/union-find.js'
@@ -462,6 +463,28 @@ describe('SwapMasks', () => {
     // A recurring word is masked at every place it occurs: swapping both `x` keeps the pair.
     const twice = masksOf(masks, 'x b x')
     expect(masksOf(masks, 'y b y').filter(pair => twice.includes(pair))).toHaveLength(1)
+  })
+
+  it('gives the hashes of the token-by-token implementation, in its order', () => {
+    const masks = new SwapMasks()
+    let seed = 99
+    const next = (): number => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0)
+    // Words, repeats, slots, operators, empty tokens (double and edge spaces), non-ASCII, and keys past 256 tokens.
+    const tokens = ['a', 'b', 'cat', 'the', '<n>', '<name>', '+', '=', '', 'é', '日本', "it's", 'x^2', 'zz']
+    const keys = [
+      '',
+      ' ',
+      'a',
+      'a ',
+      ' a',
+      'a  b',
+      Array.from({ length: 300 }, (_, i) => `w${i % 7}`).join(' ')
+    ]
+    for (let k = 0; k < 3000; k++) {
+      const count = next() % 20
+      keys.push(Array.from({ length: count }, () => tokens[next() % tokens.length]).join(' '))
+    }
+    for (const key of keys) expect(masksOf(masks, key)).toEqual(referenceSwapMasks(key))
   })
 
   it('gives each lane its own values', () => {

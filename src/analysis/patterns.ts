@@ -1,7 +1,6 @@
 import type { PatternParameters } from '../config/types.js'
 import { lshBandHashes, shingleSpace } from './band-hashes.js'
 import { jaccardAtLeast, shingleBound, writeShingles } from './minhash.js'
-import { hash32OfSlice } from './hash.js'
 import { isWordTokenAt } from './text-keys.js'
 import { UnionFind } from './union-find.js'
 import { DEFAULT_PATTERNS } from '../config/defaults.js'
@@ -347,31 +346,45 @@ export class SwapMasks {
   /** Writes the key's masked hashes to hash1 and hash2 and returns how many there are. */
   of(key: string): number {
     const { wordHashes, wordPositions } = this
+    const keyLength = key.length
     let sum1 = 0
     let sum2 = 0
     let words = 0
     let length = 0
-    // The tokens of key.split(' '), empty ones included.
-    for (let start = 0; ; length++) {
+    // The tokens of key.split(' '), empty ones included, each hashed as hash32OfSlice hashes it, in one pass
+    // over the characters: finding each space with indexOf was the largest single cost of this loop.
+    let start = 0
+    let h = FNV_OFFSET
+    for (let i = 0; ; i++) {
+      const c = i < keyLength ? key.charCodeAt(i) : END_OF_KEY
+      if (c !== SPACE && c !== END_OF_KEY) {
+        h = imul(h ^ c, FNV_PRIME)
+        continue
+      }
       if (length === MAX_TOKENS_FOR_ONE_WORD_SWAP) return 0
-      const space = key.indexOf(' ', start)
-      const end = space === -1 ? key.length : space
-      const h = hash32OfSlice(key, start, end)
-      sum1 = (sum1 + positionTerm(h, length, LANE_1)) | 0
-      sum2 = (sum2 + positionTerm(h, length, LANE_2)) | 0
-      if (isWordTokenAt(key, start, end)) {
+      h ^= h >>> 16
+      h = imul(h, 0x85ebca6b)
+      h ^= h >>> 13
+      h = imul(h, 0xc2b2ae35)
+      h ^= h >>> 16
+      const tokenHash = h >>> 0
+      sum1 = (sum1 + positionTerm(tokenHash, length, LANE_1)) | 0
+      sum2 = (sum2 + positionTerm(tokenHash, length, LANE_2)) | 0
+      if (isWordTokenAt(key, start, i)) {
         // Insertion by word hash, so the occurrences of one word end up adjacent; keys are short.
         let at = words++
-        while (at > 0 && wordHashes[at - 1]! > h) {
+        while (at > 0 && wordHashes[at - 1]! > tokenHash) {
           wordHashes[at] = wordHashes[at - 1]!
           wordPositions[at] = wordPositions[at - 1]!
           at--
         }
-        wordHashes[at] = h
+        wordHashes[at] = tokenHash
         wordPositions[at] = length
       }
-      if (space === -1) break
-      start = space + 1
+      if (c === END_OF_KEY) break
+      start = i + 1
+      h = FNV_OFFSET
+      length++
     }
     length++
     sum1 = (sum1 + length) | 0
@@ -402,6 +415,11 @@ export class SwapMasks {
 
 const LANE_1 = 0x27d4eb2f
 const LANE_2 = 0x165667b1
+/** hash32OfSlice's FNV-1a constants (seed 0), for SwapMasks.of's own pass over a key. */
+const FNV_OFFSET = 0x811c9dc5
+const FNV_PRIME = 0x01000193
+const SPACE = 0x20
+const END_OF_KEY = -1
 
 /** A well-mixed 32-bit term for a token hash at a position; lanes use different salts. */
 function positionTerm(tokenHash: number, position: number, lane: number): number {
