@@ -125,7 +125,6 @@ function bandHashKeys(
  * on the same ones: postMessage shares a SharedArrayBuffer or a shared WebAssembly.Memory instead of copying it.
  */
 interface BandHashJob {
-  kernel: BandHashKernel
   count: number
   bands: number
   rowsPerBand: number
@@ -234,9 +233,12 @@ function bandHashModule(): WebAssembly.Module | null {
   return wasmModule
 }
 
-/** The kernel lshBandHashes uses by default: WebAssembly where this Node can compile the module. */
+/**
+ * The kernel lshBandHashes uses by default: WebAssembly where this Node can compile the module (not under
+ * `--jitless`, which leaves no WebAssembly global: compiling then throws, and bandHashModule gives null).
+ */
 export function defaultBandHashKernel(): BandHashKernel {
-  return typeof WebAssembly === 'object' && bandHashModule() !== null ? 'wasm' : 'js'
+  return bandHashModule() !== null ? 'wasm' : 'js'
 }
 
 /**
@@ -305,7 +307,6 @@ interface WasmLayout {
   count: number
   bands: number
   functions: number
-  maxShingles: number
   at: { salts: number; offsets: number; data: number; out: number; signatures: [number, number] }
 }
 
@@ -341,15 +342,15 @@ function wasmLayout(count: number, maxShingles: number, bands: number, functions
   } catch {
     return null
   }
-  const layout = { memory, count, bands, functions, maxShingles, at }
+  const layout = { memory, count, bands, functions, at }
   layouts.set(memory.buffer, layout)
   return layout
 }
 
 /**
  * Where to write the shingle sets of `count` keys (at most `maxShingles` shingles in all) for lshBandHashes:
- * in the WebAssembly kernel's memory, so it reads them where they are instead of a copy (at a million rows the
- * copy was 40 MB more at the run's peak), else in shared memory for a helper thread. Fill `offsets` (count + 1
+ * in the WebAssembly kernel's memory, so it reads them where they are instead of a copy (some 40 MB at a
+ * million rows, held through clustering), else in shared memory for a helper thread. Fill `offsets` (count + 1
  * entries, starting at 0) and the first offsets[count] entries of `data`.
  */
 export function shingleSpace(
@@ -404,7 +405,7 @@ function wasmJob(
   }
   const { memory, at } = layout!
   new Uint32Array(memory.buffer, at.salts, salts.length).set(salts)
-  return { kernel: 'wasm', ...shape, ...counters, wasm: { module, memory, at } }
+  return { ...shape, ...counters, wasm: { module, memory, at } }
 }
 
 /** The JavaScript kernel's job: its arrays in shared memory when a helper will share them. */
@@ -425,7 +426,7 @@ function jsJob(
         out: new Uint32Array(new SharedArrayBuffer(outLength * Uint32Array.BYTES_PER_ELEMENT))
       }
     : { data, offsets, salts, out: new Uint32Array(outLength) }
-  return { kernel: 'js', ...shape, ...counters, js }
+  return { ...shape, ...counters, js }
 }
 
 function startHelper(): Worker | null {
