@@ -133,16 +133,29 @@ export function hash32(text: string, seed = 0): number {
   return hash32OfSlice(text, 0, text.length, seed)
 }
 
-/** hash32 of `text.slice(start, end)`, without building the slice. */
-export function hash32OfSlice(text: string, start: number, end: number, seed = 0): number {
-  let h = 0x811c9dc5 ^ seed
-  for (let i = start; i < end; i++) {
-    h = imul(h ^ charCodeAt.call(text, i), 0x01000193)
-  }
+/**
+ * hash32's steps, for code that feeds the characters itself (patterns.ts SwapMasks, which hashes each token of a
+ * key as it finds the spaces): start at FNV32_OFFSET ^ seed, take each character as
+ * `imul(h ^ code, FNV32_PRIME)`, and end with final32.
+ */
+export const FNV32_OFFSET = 0x811c9dc5
+export const FNV32_PRIME = 0x01000193
+
+/** The murmur3 finaliser that ends hash32, as an unsigned integer. */
+export function final32(h: number): number {
   h ^= h >>> 16
   h = imul(h, 0x85ebca6b)
   h ^= h >>> 13
   h = imul(h, 0xc2b2ae35)
   h ^= h >>> 16
   return h >>> 0
+}
+
+/** hash32 of `text.slice(start, end)`, without building the slice. */
+export function hash32OfSlice(text: string, start: number, end: number, seed = 0): number {
+  let h = FNV32_OFFSET ^ seed
+  for (let i = start; i < end; i++) {
+    h = imul(h ^ charCodeAt.call(text, i), FNV32_PRIME)
+  }
+  return final32(h)
 }

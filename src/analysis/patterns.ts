@@ -1,5 +1,6 @@
 import type { PatternParameters } from '../config/types.js'
 import { lshBandHashes, shingleSpace } from './band-hashes.js'
+import { FNV32_OFFSET, FNV32_PRIME, final32 } from './hash.js'
 import { jaccardAtLeast, shingleBound, writeShingles } from './minhash.js'
 import { isWordTokenAt } from './text-keys.js'
 import { UnionFind } from './union-find.js'
@@ -8,6 +9,8 @@ import { DEFAULT_PATTERNS } from '../config/defaults.js'
 // A module-scope binding: inside Jest's vm context every lookup of the global `Math` goes through an
 // interceptor (about 200 ns), which made hashing-heavy tests some 50 times slower. Plain Node is unaffected.
 const { imul } = Math
+// Characters are read as hash.ts reads them (see there): keys come in several string representations.
+const charCodeAt = String.prototype.charCodeAt
 
 /**
  * DESIGN.md level 5: word 3-grams verified at Jaccard 0.5, with MinHash LSH as the candidate filter. DESIGN
@@ -354,20 +357,15 @@ export class SwapMasks {
     // The tokens of key.split(' '), empty ones included, each hashed as hash32OfSlice hashes it, in one pass
     // over the characters: finding each space with indexOf was the largest single cost of this loop.
     let start = 0
-    let h = FNV_OFFSET
+    let h = FNV32_OFFSET
     for (let i = 0; ; i++) {
-      const c = i < keyLength ? key.charCodeAt(i) : END_OF_KEY
+      const c = i < keyLength ? charCodeAt.call(key, i) : END_OF_KEY
       if (c !== SPACE && c !== END_OF_KEY) {
-        h = imul(h ^ c, FNV_PRIME)
+        h = imul(h ^ c, FNV32_PRIME)
         continue
       }
       if (length === MAX_TOKENS_FOR_ONE_WORD_SWAP) return 0
-      h ^= h >>> 16
-      h = imul(h, 0x85ebca6b)
-      h ^= h >>> 13
-      h = imul(h, 0xc2b2ae35)
-      h ^= h >>> 16
-      const tokenHash = h >>> 0
+      const tokenHash = final32(h)
       sum1 = (sum1 + positionTerm(tokenHash, length, LANE_1)) | 0
       sum2 = (sum2 + positionTerm(tokenHash, length, LANE_2)) | 0
       if (isWordTokenAt(key, start, i)) {
@@ -383,7 +381,7 @@ export class SwapMasks {
       }
       if (c === END_OF_KEY) break
       start = i + 1
-      h = FNV_OFFSET
+      h = FNV32_OFFSET
       length++
     }
     length++
@@ -415,9 +413,6 @@ export class SwapMasks {
 
 const LANE_1 = 0x27d4eb2f
 const LANE_2 = 0x165667b1
-/** hash32OfSlice's FNV-1a constants (seed 0), for SwapMasks.of's own pass over a key. */
-const FNV_OFFSET = 0x811c9dc5
-const FNV_PRIME = 0x01000193
 const SPACE = 0x20
 const END_OF_KEY = -1
 
